@@ -1,0 +1,372 @@
+/**
+ * The IOVA red-black tree (the kernel's `iovad->rbroot`), as struct-of-arrays typed storage so a
+ * million live IOVAs cost ~30 bytes each and no per-node objects.
+ *
+ * Nodes are keyed by pfn_lo; the kernel keeps them non-overlapping, so pfn_hi is ordered too.
+ * Node ids are small integers, reused after erase; id 0 is the black NIL sentinel (CLRS style),
+ * whose parent field is scratch space during erase.
+ */
+
+/** The NIL node id: "no node", as a NULL rb_node pointer. */
+export const NIL = 0;
+
+const INITIAL_CAPACITY = 64;
+
+export class IovaTree {
+  /** pfn_lo per node id. Mutable by the owner only where the kernel mutates it (reserve_iova). */
+  lo: Float64Array;
+  /** pfn_hi per node id. */
+  hi: Float64Array;
+  private left: Int32Array;
+  private right: Int32Array;
+  private parent: Int32Array;
+  private red: Uint8Array;
+  private root = NIL;
+  private nextUnused = 1;
+  /** Head of the free-id list, linked through `right`. */
+  private freeHead = NIL;
+  private live = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    const n = Math.max(2, capacity);
+    this.lo = new Float64Array(n);
+    this.hi = new Float64Array(n);
+    this.left = new Int32Array(n);
+    this.right = new Int32Array(n);
+    this.parent = new Int32Array(n);
+    this.red = new Uint8Array(n);
+  }
+
+  /** Number of nodes in the tree. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** Bytes held by the typed arrays (for memory figures). */
+  get byteLength(): number {
+    return this.lo.length * (8 + 8 + 4 + 4 + 4 + 1);
+  }
+
+  /**
+   * Inserts [lo, hi] and returns its id, or NIL when a node with the same pfn_lo exists (the kernel
+   * WARNs "this should not happen" and leaves the tree unchanged).
+   */
+  insert(lo: number, hi: number): number {
+    let parent = NIL;
+    let x = this.root;
+    let goLeft = false;
+    while (x !== NIL) {
+      parent = x;
+      const key = this.lo[x] as number;
+      if (lo < key) {
+        x = this.left[x] as number;
+        goLeft = true;
+      } else if (lo > key) {
+        x = this.right[x] as number;
+        goLeft = false;
+      } else {
+        return NIL;
+      }
+    }
+    const z = this.allocateId();
+    this.lo[z] = lo;
+    this.hi[z] = hi;
+    this.left[z] = NIL;
+    this.right[z] = NIL;
+    this.parent[z] = parent;
+    this.red[z] = 1;
+    if (parent === NIL) this.root = z;
+    else if (goLeft) this.left[parent] = z;
+    else this.right[parent] = z;
+    this.live++;
+    this.insertFixup(z);
+    return z;
+  }
+
+  /** Removes node z (which must be live). */
+  erase(z: number): void {
+    const { left, right, parent, red } = this;
+    let y = z;
+    let yWasRed = red[y] as number;
+    let x: number;
+    if (left[z] === NIL) {
+      x = right[z] as number;
+      this.transplant(z, x);
+    } else if (right[z] === NIL) {
+      x = left[z] as number;
+      this.transplant(z, x);
+    } else {
+      y = this.minimum(right[z] as number);
+      yWasRed = red[y] as number;
+      x = right[y] as number;
+      if (parent[y] === z) {
+        parent[x] = y;
+      } else {
+        this.transplant(y, x);
+        right[y] = right[z] as number;
+        parent[right[y] as number] = y;
+      }
+      this.transplant(z, y);
+      left[y] = left[z] as number;
+      parent[left[y] as number] = y;
+      red[y] = red[z] as number;
+    }
+    if (!yWasRed) this.eraseFixup(x);
+    this.release(z);
+  }
+
+  /** The in-order successor (rb_next), or NIL. */
+  next(x: number): number {
+    const { right, parent } = this;
+    if (right[x] !== NIL) return this.minimum(right[x] as number);
+    let p = parent[x] as number;
+    while (p !== NIL && x === right[p]) {
+      x = p;
+      p = parent[p] as number;
+    }
+    return p;
+  }
+
+  /** The in-order predecessor (rb_prev), or NIL. */
+  prev(x: number): number {
+    const { left, parent } = this;
+    if (left[x] !== NIL) return this.maximum(left[x] as number);
+    let p = parent[x] as number;
+    while (p !== NIL && x === left[p]) {
+      x = p;
+      p = parent[p] as number;
+    }
+    return p;
+  }
+
+  /** The lowest node (rb_first), or NIL. */
+  first(): number {
+    return this.root === NIL ? NIL : this.minimum(this.root);
+  }
+
+  /** The node with lo <= pfn <= hi (private_find_iova), or NIL. */
+  findContaining(pfn: number): number {
+    let x = this.root;
+    while (x !== NIL) {
+      if (pfn < (this.lo[x] as number)) x = this.left[x] as number;
+      else if (pfn > (this.hi[x] as number)) x = this.right[x] as number;
+      else return x;
+    }
+    return NIL;
+  }
+
+  /** The lowest node whose pfn_hi >= limit, or NIL. */
+  lowestEndingAtOrAbove(limit: number): number {
+    let best = NIL;
+    let x = this.root;
+    while (x !== NIL) {
+      if ((this.hi[x] as number) >= limit) {
+        best = x;
+        x = this.left[x] as number;
+      } else {
+        x = this.right[x] as number;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Checks the red-black and ordering invariants; returns violations as messages.
+   * O(n): for tests and `check()`, not for hot paths.
+   */
+  validate(): string[] {
+    const problems: string[] = [];
+    if (this.red[this.root]) problems.push("root is red");
+    let count = 0;
+    const walk = (x: number, lo: number, hi: number): number => {
+      if (x === NIL) return 1;
+      count++;
+      const key = this.lo[x] as number;
+      if (!(key > lo && key < hi)) problems.push(`node ${x} out of order`);
+      const l = this.left[x] as number;
+      const r = this.right[x] as number;
+      if (l !== NIL && this.parent[l] !== x) problems.push(`bad parent link at ${l}`);
+      if (r !== NIL && this.parent[r] !== x) problems.push(`bad parent link at ${r}`);
+      if (this.red[x] && (this.red[l] || this.red[r]))
+        problems.push(`red node ${x} has a red child`);
+      const bl = walk(l, lo, key);
+      const br = walk(r, key, hi);
+      if (bl !== br) problems.push(`black height differs at ${x}`);
+      return bl + (this.red[x] ? 0 : 1);
+    };
+    walk(this.root, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    if (count !== this.live) problems.push(`size ${this.live} but ${count} reachable nodes`);
+    return problems;
+  }
+
+  private minimum(x: number): number {
+    while (this.left[x] !== NIL) x = this.left[x] as number;
+    return x;
+  }
+
+  private maximum(x: number): number {
+    while (this.right[x] !== NIL) x = this.right[x] as number;
+    return x;
+  }
+
+  private allocateId(): number {
+    if (this.freeHead !== NIL) {
+      const id = this.freeHead;
+      this.freeHead = this.right[id] as number;
+      return id;
+    }
+    if (this.nextUnused === this.lo.length) this.grow();
+    return this.nextUnused++;
+  }
+
+  private release(id: number): void {
+    this.right[id] = this.freeHead;
+    this.freeHead = id;
+    this.live--;
+  }
+
+  private grow(): void {
+    const n = this.lo.length * 2;
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.lo = widen(this.lo, (k) => new Float64Array(k));
+    this.hi = widen(this.hi, (k) => new Float64Array(k));
+    this.left = widen(this.left, (k) => new Int32Array(k));
+    this.right = widen(this.right, (k) => new Int32Array(k));
+    this.parent = widen(this.parent, (k) => new Int32Array(k));
+    this.red = widen(this.red, (k) => new Uint8Array(k));
+  }
+
+  private transplant(u: number, v: number): void {
+    const p = this.parent[u] as number;
+    if (p === NIL) this.root = v;
+    else if (u === this.left[p]) this.left[p] = v;
+    else this.right[p] = v;
+    this.parent[v] = p;
+  }
+
+  private rotateLeft(x: number): void {
+    const { left, right, parent } = this;
+    const y = right[x] as number;
+    right[x] = left[y] as number;
+    if (left[y] !== NIL) parent[left[y] as number] = x;
+    this.transplant(x, y);
+    left[y] = x;
+    parent[x] = y;
+  }
+
+  private rotateRight(x: number): void {
+    const { left, right, parent } = this;
+    const y = left[x] as number;
+    left[x] = right[y] as number;
+    if (right[y] !== NIL) parent[right[y] as number] = x;
+    this.transplant(x, y);
+    right[y] = x;
+    parent[x] = y;
+  }
+
+  private insertFixup(z: number): void {
+    const { left, right, parent, red } = this;
+    while (red[parent[z] as number]) {
+      const p = parent[z] as number;
+      const g = parent[p] as number;
+      if (p === left[g]) {
+        const uncle = right[g] as number;
+        if (red[uncle]) {
+          red[p] = 0;
+          red[uncle] = 0;
+          red[g] = 1;
+          z = g;
+        } else {
+          if (z === right[p]) {
+            z = p;
+            this.rotateLeft(z);
+          }
+          red[parent[z] as number] = 0;
+          red[parent[parent[z] as number] as number] = 1;
+          this.rotateRight(parent[parent[z] as number] as number);
+        }
+      } else {
+        const uncle = left[g] as number;
+        if (red[uncle]) {
+          red[p] = 0;
+          red[uncle] = 0;
+          red[g] = 1;
+          z = g;
+        } else {
+          if (z === left[p]) {
+            z = p;
+            this.rotateRight(z);
+          }
+          red[parent[z] as number] = 0;
+          red[parent[parent[z] as number] as number] = 1;
+          this.rotateLeft(parent[parent[z] as number] as number);
+        }
+      }
+    }
+    red[this.root] = 0;
+  }
+
+  private eraseFixup(x: number): void {
+    const { left, right, parent, red } = this;
+    while (x !== this.root && !red[x]) {
+      const p = parent[x] as number;
+      if (x === left[p]) {
+        let w = right[p] as number;
+        if (red[w]) {
+          red[w] = 0;
+          red[p] = 1;
+          this.rotateLeft(p);
+          w = right[parent[x] as number] as number;
+        }
+        if (!red[left[w] as number] && !red[right[w] as number]) {
+          red[w] = 1;
+          x = parent[x] as number;
+        } else {
+          if (!red[right[w] as number]) {
+            red[left[w] as number] = 0;
+            red[w] = 1;
+            this.rotateRight(w);
+            w = right[parent[x] as number] as number;
+          }
+          red[w] = red[parent[x] as number] as number;
+          red[parent[x] as number] = 0;
+          red[right[w] as number] = 0;
+          this.rotateLeft(parent[x] as number);
+          x = this.root;
+        }
+      } else {
+        let w = left[p] as number;
+        if (red[w]) {
+          red[w] = 0;
+          red[p] = 1;
+          this.rotateRight(p);
+          w = left[parent[x] as number] as number;
+        }
+        if (!red[right[w] as number] && !red[left[w] as number]) {
+          red[w] = 1;
+          x = parent[x] as number;
+        } else {
+          if (!red[left[w] as number]) {
+            red[right[w] as number] = 0;
+            red[w] = 1;
+            this.rotateLeft(w);
+            w = left[parent[x] as number] as number;
+          }
+          red[w] = red[parent[x] as number] as number;
+          red[parent[x] as number] = 0;
+          red[left[w] as number] = 0;
+          this.rotateRight(parent[x] as number);
+          x = this.root;
+        }
+      }
+    }
+    red[x] = 0;
+  }
+}
