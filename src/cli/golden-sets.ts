@@ -1,0 +1,23 @@
+/** Which golden trace files the main job replays, on which model and variant. */
+
+/** Golden traces of one model: a folder of the golden directory, and a variant per file suffix. */
+export interface GoldenSet {
+  /** Registered model name. */
+  model: string;
+  /** Folder under the golden directory. */
+  dir: string;
+  /** A file ending in `suffix` replays on `variant`; other files are ignored. */
+  files: readonly { suffix: string; variant: string }[];
+}
+
+/** The golden traces from the real kernel (../shared/golden), as described in each README. */
+export const goldenSets: readonly GoldenSet[] = [
+  {
+    model: "iova",
+    dir: "iova",
+    files: [
+      { suffix: ".pre.jsonl", variant: "v5.17" },
+      { suffix: ".post.jsonl", variant: "v5.18" },
+    ],
+  },
+];

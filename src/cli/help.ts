@@ -1,0 +1,55 @@
+/** Usage text of `dmafuzz` and of each command. */
+
+/** Usage of each command, by command name. */
+export const commandUsage: Readonly<Record<string, string>> = {
+  replay: `Usage: dmafuzz replay --model <model> [--variant <variant>] [--seed <n>] [--json] FILE...
+
+Replays JSONL traces on a model. A trace whose lines carry "expect" fields is checked: prints
+"FILE: ok (N ops)" or the first mismatch. A trace without them is recorded: prints the trace with
+"expect" (and any other expectation fields) filled in, ready to use as a golden file.
+
+Options:
+  --model <model>      model family (see 'dmafuzz list')
+  --variant <variant>  model variant (default: the model's default variant)
+  --seed <n>           seed of the model's RNG (default 1)
+  --json               print one JSON object instead of text
+  -h, --help           show this help
+
+Exit status: 0 all checked traces match, 1 a mismatch, 2 bad input.`,
+  list: `Usage: dmafuzz list [--json]
+
+Lists every model with its summary, and every variant with its kernel reference.
+
+Options:
+  --json      print one JSON object instead of text
+  -h, --help  show this help`,
+  main: `Usage: dmafuzz main [--golden <dir>] [--out <dir>]
+
+The main job behind 'npm start': replays the golden traces from the real kernel on the models and
+writes summary.json and summary.md.
+
+Options:
+  --golden <dir>  golden trace directory (default: $DMAFUZZ_GOLDEN, else ../shared/golden beside
+                  the package)
+  --out <dir>     report directory (default: reports/latest in the package)
+  -h, --help      show this help
+
+Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input.`,
+};
+
+/** Top-level usage: the command list. */
+export const mainUsage = `Usage: dmafuzz <command> [options]
+
+Fuzzing and benchmark suite for models of the Linux kernel DMA allocators.
+
+Commands:
+  replay   replay JSONL traces on a model: check them, or record results
+  list     list models, variants and their kernel references
+  main     the main job (npm start): replay the golden traces and write a summary
+  help     show this help, or 'dmafuzz help <command>'
+
+Options:
+  -h, --help     show this help
+  -V, --version  show the version
+
+Run 'dmafuzz <command> --help' for a command's options.`;

@@ -1,0 +1,47 @@
+/** `dmafuzz list`: models, their variants and each variant's kernel reference. */
+import type { KernelReference } from "../models/model.js";
+import type { AnyModelDefinition } from "../models/registry.js";
+import { type CliContext, type CommandResult, printed } from "./command.js";
+import { commandUsage } from "./help.js";
+import { parseOptions } from "./parse-options.js";
+import { UsageError } from "./usage-error.js";
+
+/** Runs `dmafuzz list` with the arguments after the command name. */
+export function listCommand(args: string[], context: CliContext): CommandResult {
+  const { values, positionals } = parseOptions("list", args, {
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return printed([commandUsage.list ?? ""]);
+  if (positionals.length > 0) throw new UsageError(`list: unexpected argument '${positionals[0]}'`);
+  if (values.json) return printed([JSON.stringify({ models: context.registry.map(modelJson) })]);
+  return printed(context.registry.flatMap(modelLines));
+}
+
+function modelJson(def: AnyModelDefinition) {
+  return {
+    name: def.name,
+    summary: def.summary,
+    defaultVariant: def.defaultVariant,
+    variants: def.variants.map((info) => ({
+      name: info.name,
+      default: info.name === def.defaultVariant,
+      kernel: info.kernel,
+    })),
+  };
+}
+
+function modelLines(def: AnyModelDefinition): string[] {
+  const lines = [`${def.name}: ${def.summary}`];
+  for (const info of def.variants) {
+    const mark = info.name === def.defaultVariant ? " (default)" : "";
+    lines.push(`  ${def.name}@${info.name}${mark}: ${kernelSource(info.kernel)}`);
+    lines.push(`    ${info.kernel.differs}`);
+  }
+  return lines;
+}
+
+function kernelSource(kernel: KernelReference): string {
+  const commits = kernel.commits?.length ? `, commits ${kernel.commits.join(", ")}` : "";
+  return `${kernel.file} as of ${kernel.version}${commits}`;
+}
