@@ -6,6 +6,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { replayFile } from "../models/replay.js";
+import { defaultGoldenDir } from "../paths.js";
 import { writeFileAtomic } from "../sim/atomic-write.js";
 import { type CliContext, type CommandResult, ExitCode, printed } from "./command.js";
 import { type GoldenSet, goldenSets } from "./golden-sets.js";
@@ -33,10 +34,7 @@ export function mainJobCommand(
   });
   if (values.help) return printed([commandUsage.main ?? ""]);
   if (positionals.length > 0) throw new UsageError(`main: unexpected argument '${positionals[0]}'`);
-  const goldenDir = resolve(
-    values.golden ??
-      (context.env.DMAFUZZ_GOLDEN || join(context.packageRoot, "..", "shared", "golden")),
-  );
+  const goldenDir = resolve(values.golden ?? defaultGoldenDir(context.packageRoot, context.env));
   const outDir = resolve(values.out ?? join(context.packageRoot, "reports", "latest"));
 
   const started = performance.now();

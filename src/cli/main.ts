@@ -6,8 +6,8 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { models } from "../models/registry.js";
+import { findPackage } from "../paths.js";
 import type { CommandResult } from "./command.js";
-import { findPackage } from "./package-root.js";
 import { errorResult, runCli } from "./run.js";
 
 async function main(): Promise<CommandResult> {

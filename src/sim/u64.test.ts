@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alignDown, fls, orderBase2, roundupPowOfTwo, U64_MAX, u64Inc, u64Sub } from "./u64.js";
+import {
+  alignDown,
+  alignDownTo,
+  fls,
+  orderBase2,
+  roundupPowOfTwo,
+  U64_MAX,
+  u64Inc,
+  u64Sub,
+} from "./u64.js";
 
 const MASK64 = (1n << 64n) - 1n;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -48,6 +57,17 @@ describe("u64 helpers against BigInt", () => {
         const exact = BigInt(x) & ((MASK64 << BigInt(shift)) & MASK64);
         return alignDown(x, shift) === Number(exact);
       }),
+      seeded,
+    );
+  });
+
+  it("alignDownTo agrees with alignDown for every power of two", () => {
+    fc.assert(
+      fc.property(
+        safeInt,
+        fc.integer({ min: 0, max: 53 }),
+        (x, shift) => alignDownTo(x, 2 ** shift) === alignDown(x, shift),
+      ),
       seeded,
     );
   });

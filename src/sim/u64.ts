@@ -15,6 +15,14 @@ export const U64_MAX = 2 ** 64;
 
 const TWO_POW_32 = 2 ** 32;
 
+/** 2^0 .. 2^64, exact as doubles: a table lookup, because `2 ** k` goes through a generic pow. */
+const POWERS_OF_TWO = Float64Array.from({ length: 65 }, (_, k) => 2 ** k);
+
+/** 2^k for an integer 0 <= k <= 64. */
+export function pow2(k: number): number {
+  return POWERS_OF_TWO[k] as number;
+}
+
 /** `a + 1` with 64-bit wraparound: `U64_MAX + 1` is 0. */
 export function u64Inc(a: number): number {
   return a >= U64_MAX ? 0 : a + 1;
@@ -42,7 +50,7 @@ export function orderBase2(n: number): number {
 
 /** roundup_pow_of_two(n) for 1 <= n <= 2^52. */
 export function roundupPowOfTwo(n: number): number {
-  return 2 ** orderBase2(n);
+  return pow2(orderBase2(n));
 }
 
 /**
@@ -50,8 +58,25 @@ export function roundupPowOfTwo(n: number): number {
  * (>= 2^53) stays >= 2^53.
  */
 export function alignDown(x: number, shift: number): number {
-  if (shift === 0) return x;
-  return x - (x % 2 ** shift);
+  return shift === 0 ? x : alignDownTo(x, pow2(shift));
+}
+
+/**
+ * `x & ~(align - 1)` for a power-of-two `align` (hot paths precompute it). Dividing by a power of
+ * two is exact in binary floating point, so floor-then-multiply is exact too, and much cheaper
+ * than `%` (an fmod).
+ */
+export function alignDownTo(x: number, align: number): number {
+  return Math.floor(x / align) * align;
+}
+
+/**
+ * alignDownTo with `inverse = 1 / align` precomputed by the caller: the reciprocal of a power of
+ * two is exact, so `x * inverse` equals `x / align` bit for bit, and a walk loop multiplies
+ * instead of dividing at every step.
+ */
+export function alignDownBy(x: number, align: number, inverse: number): number {
+  return Math.floor(x * inverse) * align;
 }
 
 /** True when x is an integer in [0, 2^53). */

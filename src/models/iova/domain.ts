@@ -7,7 +7,7 @@
  * dc7530bb), v5.17 (git blob b28c9435b898), v5.18 (git blob db77aa675145), v6.2+ (dcdb3ba7e2a8).
  * Pfn arithmetic is unsigned 64-bit: see src/sim/u64.ts.
  */
-import { alignDown, fls, U64_MAX, u64Inc, u64Sub } from "../../sim/u64.js";
+import { alignDownBy, fls, pow2, U64_MAX, u64Inc, u64Sub } from "../../sim/u64.js";
 import { IovaTree, NIL } from "./tree.js";
 import type { IovaVariant } from "./variants.js";
 
@@ -92,7 +92,9 @@ export class IovaDomain implements IovaWalkStats {
     const tree = this.tree;
     let lo = pfnLo;
     let overlap = false;
-    for (let node = tree.first(); node !== NIL; node = tree.next(node)) {
+    // The kernel starts at rb_first(); nodes ending below lo cannot overlap and leave the loop's
+    // state untouched, so starting at the first node that ends at or above lo is the same.
+    for (let node = tree.lowestEndingAtOrAbove(lo); node !== NIL; node = tree.next(node)) {
       const nodeLo = tree.lo[node] as number;
       const nodeHi = tree.hi[node] as number;
       if (lo <= nodeHi && pfnHi >= nodeLo) {
@@ -124,7 +126,8 @@ export class IovaDomain implements IovaWalkStats {
   private allocAndInsert(size: number, limit: number, aligned: boolean): number {
     const tree = this.tree;
     const v = this.variant;
-    const alignShift = aligned ? fls(size - 1) : 0;
+    const align = aligned ? pow2(fls(size - 1)) : 1;
+    const inverse = 1 / align;
     this.nodesWalked = 0;
     this.retried = false;
 
@@ -133,41 +136,44 @@ export class IovaDomain implements IovaWalkStats {
       return NIL;
     }
     let curr = limit <= this.dma32Pfn ? this.cached32Node : this.cachedNode;
-    const currHi = tree.hi[curr] as number;
-    const retryPfn = v.retryOverflowFixed ? currHi : u64Inc(currHi);
+    const lo = tree.lo;
+    const hi = tree.hi;
+    const pred = tree.pred;
+    const checkLow = v.retry !== "none";
+    const retryPfn = v.retryOverflowFixed ? (hi[curr] as number) : u64Inc(hi[curr] as number);
     let high = limit;
     let low = this.startPfn;
     let newPfn: number;
+    let prev: number;
+    let walked = 0;
     for (;;) {
       // The walk: step down while the candidate overlaps the predecessor.
       do {
-        const currLo = tree.lo[curr] as number;
+        const currLo = lo[curr] as number;
         if (currLo < high) high = currLo;
-        newPfn = alignDown(u64Sub(high, size), alignShift);
-        curr = tree.prev(curr);
-        this.nodesWalked++;
-      } while (
-        curr !== NIL &&
-        newPfn <= (tree.hi[curr] as number) &&
-        (v.retry === "none" || newPfn >= low)
-      );
+        newPfn = alignDownBy(u64Sub(high, size), align, inverse);
+        prev = curr;
+        curr = pred[curr] as number;
+        walked++;
+      } while (curr !== NIL && newPfn <= (hi[curr] as number) && (!checkLow || newPfn >= low));
 
       if (high >= size && newPfn >= low) break;
-      if (v.retry !== "none" && low === this.startPfn && retryPfn < limit) {
+      if (checkLow && low === this.startPfn && retryPfn < limit) {
         this.retried = true;
         high = limit;
         low = v.retryOverflowFixed ? retryPfn + 1 : retryPfn;
         curr = v.retry === "from-anchor" ? this.anchor : this.findLimit(limit);
         continue;
       }
+      this.nodesWalked = walked;
       this.max32AllocSize = size;
       this.failure = this.retried ? "retry-fail" : "walk-fail";
       return NIL;
     }
+    this.nodesWalked = walked;
 
-    // The kernel inserts below the last visited node as a hint; the in-order position is the same.
-    const node = tree.insert(newPfn, newPfn + size - 1);
-    if (node === NIL) throw new Error(`iova model bug: the walk chose occupied pfn ${newPfn}`);
+    // The new range lies between the last node visited (prev) and its predecessor (curr).
+    const node = tree.insertBefore(prev, curr, newPfn, newPfn + size - 1);
     this.failure = null;
     if (newPfn + size - 1 < this.dma32Pfn) this.cached32Node = node;
     else this.cachedNode = node;

@@ -1,15 +1,12 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { defaultGoldenDir, thisPackage } from "../../paths.js";
 import { replayFile } from "../replay.js";
 import { iovaModel } from "./index.js";
 
 /** ../shared/golden/iova beside the repository (DMAFUZZ_GOLDEN overrides the golden root). */
-const goldenRoot =
-  process.env.DMAFUZZ_GOLDEN ??
-  fileURLToPath(new URL("../../../../shared/golden", import.meta.url));
-const dir = join(goldenRoot, "iova");
+const dir = join(defaultGoldenDir(thisPackage().root), "iova");
 
 describe("IOVA golden traces from the real kernel code", () => {
   it("has the golden traces beside the repository", () => {

@@ -88,6 +88,8 @@ const MAX_PFN = Number.MAX_SAFE_INTEGER;
 
 /** Decodes one trace line; throws TraceError naming file and line on bad input. */
 export function decodeIovaOp(record: TraceRecord): IovaOp {
+  // Each case returns the op name as a literal: an interned constant, so switching on it later
+  // compares pointers rather than the characters of a string from JSON.parse.
   const op = readString(record, "op", IOVA_OP_NAMES) as IovaOp["op"];
   switch (op) {
     case "init": {
@@ -100,7 +102,7 @@ export function decodeIovaOp(record: TraceRecord): IovaOp {
         );
       }
       return {
-        op,
+        op: "init",
         granule,
         start_pfn: readInt(record, "start_pfn", 0, MAX_PFN),
         cpus: readOptionalInt(record, "cpus", 4, 1, MAX_CPUS),
@@ -108,21 +110,21 @@ export function decodeIovaOp(record: TraceRecord): IovaOp {
     }
     case "alloc":
       return {
-        op,
+        op: "alloc",
         size: readInt(record, "size", 1, MAX_PFN),
         limit_pfn: readInt(record, "limit_pfn", 0, MAX_PFN - 1),
         aligned: readBool(record, "aligned"),
       };
     case "free":
-      return { op, pfn: readInt(record, "pfn", 0, MAX_PFN) };
+      return { op: "free", pfn: readInt(record, "pfn", 0, MAX_PFN) };
     case "reserve": {
       const lo = readInt(record, "lo", 0, MAX_PFN);
       const hi = readInt(record, "hi", lo, MAX_PFN);
-      return { op, lo, hi };
+      return { op: "reserve", lo, hi };
     }
     case "alloc_fast":
       return {
-        op,
+        op: "alloc_fast",
         size: readInt(record, "size", 1, MAX_PFN),
         limit_pfn: readInt(record, "limit_pfn", 0, MAX_PFN - 1),
         flush: readBool(record, "flush"),
@@ -130,15 +132,15 @@ export function decodeIovaOp(record: TraceRecord): IovaOp {
       };
     case "free_fast":
       return {
-        op,
+        op: "free_fast",
         pfn: readInt(record, "pfn", 0, MAX_PFN),
         size: readInt(record, "size", 1, MAX_PFN),
         cpu: readInt(record, "cpu", 0, MAX_CPUS - 1),
       };
     case "advance":
-      return { op, ms: readInt(record, "ms", 0, 1e9) };
+      return { op: "advance", ms: readInt(record, "ms", 0, 1e9) };
     case "dump":
-      return { op };
+      return { op: "dump" };
   }
 }
 

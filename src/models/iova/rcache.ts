@@ -16,11 +16,16 @@ export const MAX_GLOBAL_MAGS = 32;
 /** IOVA_DEPOT_DELAY in milliseconds (v6.7+). */
 export const DEPOT_DELAY_MS = 100;
 
-/** struct iova_magazine: `size` live pfns at the front of `pfns`. */
+/**
+ * struct iova_magazine: `size` live pfns at the front of `pfns`. The storage is allocated at the
+ * first push, so a model that never uses the caches does not pay for 2 x CPUs x 6 of them.
+ */
 export interface Magazine {
   size: number;
   pfns: Float64Array;
 }
+
+const NO_STORAGE = new Float64Array(0);
 
 interface CpuRcache {
   loaded: Magazine;
@@ -104,6 +109,7 @@ export class IovaRcache {
       }
     }
     const loaded = cpuCache.loaded;
+    if (loaded.pfns === NO_STORAGE) loaded.pfns = new Float64Array(this.magazineSize);
     loaded.pfns[loaded.size++] = pfn;
     if (toFree !== null) this.freeToTree(toFree);
     return true;
@@ -168,7 +174,7 @@ export class IovaRcache {
   }
 
   private newMagazine(): Magazine {
-    return { size: 0, pfns: new Float64Array(this.magazineSize) };
+    return { size: 0, pfns: NO_STORAGE };
   }
 
   private swap(cpuCache: CpuRcache): void {

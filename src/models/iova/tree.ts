@@ -4,7 +4,9 @@
  *
  * Nodes are keyed by pfn_lo; the kernel keeps them non-overlapping, so pfn_hi is ordered too.
  * Node ids are small integers, reused after erase; id 0 is the black NIL sentinel (CLRS style),
- * whose parent field is scratch space during erase.
+ * whose parent field is scratch space during erase. The tree is threaded: `pred` and `succ` hold
+ * the in-order neighbours as a circular list through NIL, so rb_prev/rb_next, which the
+ * allocation walk calls at every step, are one array read.
  */
 
 /** The NIL node id: "no node", as a NULL rb_node pointer. */
@@ -21,6 +23,9 @@ export class IovaTree {
   private right: Int32Array;
   private parent: Int32Array;
   private red: Uint8Array;
+  /** In-order predecessor per node id (read-only outside the tree; hot loops hold it in a local). */
+  pred: Int32Array;
+  private succ: Int32Array;
   private root = NIL;
   private nextUnused = 1;
   /** Head of the free-id list, linked through `right`. */
@@ -35,6 +40,8 @@ export class IovaTree {
     this.right = new Int32Array(n);
     this.parent = new Int32Array(n);
     this.red = new Uint8Array(n);
+    this.pred = new Int32Array(n);
+    this.succ = new Int32Array(n);
   }
 
   /** Number of nodes in the tree. */
@@ -44,7 +51,7 @@ export class IovaTree {
 
   /** Bytes held by the typed arrays (for memory figures). */
   get byteLength(): number {
-    return this.lo.length * (8 + 8 + 4 + 4 + 4 + 1);
+    return this.lo.length * (8 + 8 + 4 * 5 + 1);
   }
 
   /**
@@ -68,19 +75,16 @@ export class IovaTree {
         return NIL;
       }
     }
-    const z = this.allocateId();
-    this.lo[z] = lo;
-    this.hi[z] = hi;
-    this.left[z] = NIL;
-    this.right[z] = NIL;
-    this.parent[z] = parent;
-    this.red[z] = 1;
-    if (parent === NIL) this.root = z;
-    else if (goLeft) this.left[parent] = z;
-    else this.right[parent] = z;
-    this.live++;
-    this.insertFixup(z);
-    return z;
+    return this.link(lo, hi, parent, goLeft);
+  }
+
+  /**
+   * Inserts [lo, hi] between `succ` and its in-order predecessor `pred` (NIL when none), which the
+   * caller has just walked, as the kernel's iova_insert_rbtree() does from its `prev` hint: the
+   * slot is succ's empty left child, else pred's empty right child, found in O(1).
+   */
+  insertBefore(succ: number, pred: number, lo: number, hi: number): number {
+    return this.left[succ] === NIL ? this.link(lo, hi, succ, true) : this.link(lo, hi, pred, false);
   }
 
   /** Removes node z (which must be live). */
@@ -112,36 +116,26 @@ export class IovaTree {
       red[y] = red[z] as number;
     }
     if (!yWasRed) this.eraseFixup(x);
+    const before = this.pred[z] as number;
+    const after = this.succ[z] as number;
+    this.succ[before] = after;
+    this.pred[after] = before;
     this.release(z);
   }
 
   /** The in-order successor (rb_next), or NIL. */
   next(x: number): number {
-    const { right, parent } = this;
-    if (right[x] !== NIL) return this.minimum(right[x] as number);
-    let p = parent[x] as number;
-    while (p !== NIL && x === right[p]) {
-      x = p;
-      p = parent[p] as number;
-    }
-    return p;
+    return this.succ[x] as number;
   }
 
   /** The in-order predecessor (rb_prev), or NIL. */
   prev(x: number): number {
-    const { left, parent } = this;
-    if (left[x] !== NIL) return this.maximum(left[x] as number);
-    let p = parent[x] as number;
-    while (p !== NIL && x === left[p]) {
-      x = p;
-      p = parent[p] as number;
-    }
-    return p;
+    return this.pred[x] as number;
   }
 
   /** The lowest node (rb_first), or NIL. */
   first(): number {
-    return this.root === NIL ? NIL : this.minimum(this.root);
+    return this.succ[NIL] as number;
   }
 
   /** The node with lo <= pfn <= hi (private_find_iova), or NIL. */
@@ -196,16 +190,70 @@ export class IovaTree {
     };
     walk(this.root, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     if (count !== this.live) problems.push(`size ${this.live} but ${count} reachable nodes`);
+    // The thread must list the nodes in structural in-order, both ways.
+    let expected = this.root === NIL ? NIL : this.minimum(this.root);
+    let threaded = this.succ[NIL] as number;
+    for (let i = 0; i <= this.live; i++) {
+      if (threaded !== expected) {
+        problems.push(`in-order thread reaches ${threaded}, structure says ${expected}`);
+        break;
+      }
+      if (threaded === NIL) break;
+      if (this.succ[this.pred[threaded] as number] !== threaded)
+        problems.push(`pred link broken at ${threaded}`);
+      expected = this.structuralNext(threaded);
+      threaded = this.succ[threaded] as number;
+    }
     return problems;
+  }
+
+  /** Links a new red node under `parent` and rebalances; returns its id. */
+  private link(lo: number, hi: number, parent: number, asLeft: boolean): number {
+    const z = this.allocateId();
+    this.lo[z] = lo;
+    this.hi[z] = hi;
+    this.left[z] = NIL;
+    this.right[z] = NIL;
+    this.parent[z] = parent;
+    this.red[z] = 1;
+    // A new left child comes just before its parent in order, a new right child just after.
+    let before: number;
+    let after: number;
+    if (parent === NIL) {
+      this.root = z;
+      before = NIL;
+      after = NIL;
+    } else if (asLeft) {
+      this.left[parent] = z;
+      before = this.pred[parent] as number;
+      after = parent;
+    } else {
+      this.right[parent] = z;
+      before = parent;
+      after = this.succ[parent] as number;
+    }
+    this.pred[z] = before;
+    this.succ[z] = after;
+    this.succ[before] = z;
+    this.pred[after] = z;
+    this.live++;
+    this.insertFixup(z);
+    return z;
+  }
+
+  /** rb_next from the links alone (for validate). */
+  private structuralNext(x: number): number {
+    if (this.right[x] !== NIL) return this.minimum(this.right[x] as number);
+    let p = this.parent[x] as number;
+    while (p !== NIL && x === this.right[p]) {
+      x = p;
+      p = this.parent[p] as number;
+    }
+    return p;
   }
 
   private minimum(x: number): number {
     while (this.left[x] !== NIL) x = this.left[x] as number;
-    return x;
-  }
-
-  private maximum(x: number): number {
-    while (this.right[x] !== NIL) x = this.right[x] as number;
     return x;
   }
 
@@ -241,6 +289,8 @@ export class IovaTree {
     this.right = widen(this.right, (k) => new Int32Array(k));
     this.parent = widen(this.parent, (k) => new Int32Array(k));
     this.red = widen(this.red, (k) => new Uint8Array(k));
+    this.pred = widen(this.pred, (k) => new Int32Array(k));
+    this.succ = widen(this.succ, (k) => new Int32Array(k));
   }
 
   private transplant(u: number, v: number): void {

@@ -1,6 +1,7 @@
-/** Locates the dmafuzz package on disk (from src/cli in development, dist/src/cli when built). */
+/** Locates the dmafuzz package on disk (from src/ in development, dist/src/ when built) and its data. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The package's root directory and version. */
 export interface PackageInfo {
@@ -24,4 +25,20 @@ export function findPackage(startDir: string): PackageInfo {
     }
     if (dirname(dir) === dir) throw new Error(`no dmafuzz package.json above ${startDir}`);
   }
+}
+
+/** The package holding this module (src/paths.ts, or dist/src/paths.js when built). */
+export function thisPackage(): PackageInfo {
+  return findPackage(dirname(fileURLToPath(import.meta.url)));
+}
+
+/**
+ * The golden traces folder: $DMAFUZZ_GOLDEN when set and not empty, else ../shared/golden beside
+ * the package (where CI and developers' checkouts have it).
+ */
+export function defaultGoldenDir(
+  packageRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return env.DMAFUZZ_GOLDEN || join(packageRoot, "..", "shared", "golden");
 }

@@ -1,0 +1,43 @@
+/**
+ * `npm run bench:micro`: tinybench microbenchmarks of model hot paths, printed as a table and
+ * written to reports/latest/micro.json. Run with node --expose-gc (the npm script does).
+ */
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
+import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { measureIovaMemory } from "./iova-memory.js";
+import { measureIovaReplay } from "./iova-replay.js";
+
+const pkg = thisPackage();
+const replay = await measureIovaReplay(join(defaultGoldenDir(pkg.root), "iova"));
+console.log("IOVA replay throughput (parse excluded, fresh model per iteration):");
+console.table(
+  replay.figures.map((f) => ({
+    trace: f.trace,
+    variant: f.variant,
+    ops: f.ops,
+    "ops/s": f.opsPerSecond.toLocaleString("en-US"),
+    "±%": f.rme,
+    samples: f.samples,
+  })),
+);
+for (const name of replay.missing) console.log(`not measured: ${name} is not in the golden folder`);
+
+const memory = measureIovaMemory();
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+console.log(
+  `IOVA memory: ${memory.liveIovas.toLocaleString("en-US")} live IOVAs take ${mib(memory.totalBytes)} MiB ` +
+    `(heap ${mib(memory.heapBytes)} MiB + typed arrays ${mib(memory.arrayBufferBytes)} MiB, ` +
+    `${memory.bytesPerIova} B each), allocated in ${memory.allocMs} ms`,
+);
+
+const out = join(pkg.root, "reports", "latest", "micro.json");
+const environment = {
+  node: process.version,
+  v8: process.versions.v8,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+};
+writeFileAtomic(out, `${JSON.stringify({ environment, replay, memory }, null, 2)}\n`);
+console.log(`written: ${out}`);
