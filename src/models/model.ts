@@ -7,6 +7,15 @@ import type { VirtualClock } from "../sim/clock.js";
 import type { TraceRecord } from "../sim/jsonl.js";
 import type { Rng } from "../sim/rng.js";
 
+/**
+ * Thrown by `apply` for an op that the model's current configuration cannot take (a CPU the
+ * domain does not have, say): bad input that a decoder cannot see alone, reported against the
+ * trace line by replay. Allocator outcomes are never thrown.
+ */
+export class OpRejected extends Error {
+  override name = "OpRejected";
+}
+
 /** Where a variant's behaviour comes from in the kernel, and how it differs from its neighbours. */
 export interface KernelReference {
   /** Kernel source file modelled, e.g. `drivers/iommu/iova.c`. */

@@ -4,9 +4,9 @@
  * fields (golden replay) or records them (so users can write their own golden files).
  */
 import { VirtualClock } from "../sim/clock.js";
-import { canonicalJson, readJsonlFile, type TraceRecord } from "../sim/jsonl.js";
+import { canonicalJson, readJsonlFile, TraceError, type TraceRecord } from "../sim/jsonl.js";
 import { Rng } from "../sim/rng.js";
-import type { ModelDefinition } from "./model.js";
+import { type Model, type ModelDefinition, OpRejected } from "./model.js";
 
 /** Simulation parameters of a replay; the defaults are what golden traces use. */
 export interface ReplayOptions {
@@ -59,7 +59,7 @@ export function replayRecords<Op extends { op: string }, Result>(
   const model = def.create(variant, { clock, rng });
   const trace: Record<string, unknown>[] = [];
   for (const [index, op] of ops.entries()) {
-    const actual = def.expectationOf(op, model.apply(op));
+    const actual = def.expectationOf(op, applyAt(model, op, records[index] as TraceRecord));
     if (!checked) {
       trace.push({ ...def.encodeOp(op), ...actual });
       continue;
@@ -76,6 +76,16 @@ export function replayRecords<Op extends { op: string }, Result>(
     }
   }
   return checked ? { kind: "ok", ops: ops.length } : { kind: "recorded", ops: ops.length, trace };
+}
+
+/** Applies one op, reporting an op the model rejects as bad input at its trace line. */
+function applyAt<Op, Result>(model: Model<Op, Result>, op: Op, record: TraceRecord): Result {
+  try {
+    return model.apply(op);
+  } catch (error) {
+    if (error instanceof OpRejected) throw new TraceError(record.file, record.line, error.message);
+    throw error;
+  }
 }
 
 /** Reads a JSONL trace file and replays it with {@link replayRecords}; nothing more. */

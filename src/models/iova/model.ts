@@ -6,7 +6,7 @@
  */
 
 import { roundupPowOfTwo } from "../../sim/u64.js";
-import type { Model, ModelContext } from "../model.js";
+import { type Model, type ModelContext, OpRejected } from "../model.js";
 import { IovaDomain, type IovaFailure } from "./domain.js";
 import type { AllocFastOp, FreeFastOp, IovaOp } from "./ops.js";
 import { IovaRcache } from "./rcache.js";
@@ -237,7 +237,7 @@ export class IovaModel implements Model<IovaOp, IovaResult> {
 
   private checkCpu(cpu: number): number {
     if (cpu >= this.rcache.cpus) {
-      throw new RangeError(`cpu ${cpu} is not online (the domain has ${this.rcache.cpus} CPUs)`);
+      throw new OpRejected(`cpu ${cpu} is not online (the domain has ${this.rcache.cpus} CPUs)`);
     }
     return cpu;
   }
