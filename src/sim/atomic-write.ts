@@ -32,7 +32,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     // "wx" refuses to reuse a stale temp file left by a crashed process with the same pid.
     fd = openSync(temp, "wx");
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       offset += writeSync(fd, bytes, offset, bytes.length - offset);
     }
     fsyncSync(fd);

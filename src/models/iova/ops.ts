@@ -62,14 +62,7 @@ export interface DumpOp {
 }
 
 export type IovaOp =
-  | InitOp
-  | AllocOp
-  | FreeOp
-  | ReserveOp
-  | AllocFastOp
-  | FreeFastOp
-  | AdvanceOp
-  | DumpOp;
+  InitOp | AllocOp | FreeOp | ReserveOp | AllocFastOp | FreeFastOp | AdvanceOp | DumpOp;
 
 export const IOVA_OP_NAMES = [
   "init",
