@@ -37,6 +37,10 @@ export class IovaDomain implements IovaWalkStats {
   cachedNode: number;
   /** WARN_ON()s hit so far. */
   warnings = 0;
+  /** Nodes freed with pfn_lo below dma_32bit_pfn so far (observability for oracles). */
+  lowFrees = 0;
+  /** `lowFrees` when a failed walk last set max32_alloc_size. */
+  lowFreesAtMax32Set = 0;
   nodesWalked = 0;
   retried = false;
   failure: IovaFailure | null = null;
@@ -113,6 +117,7 @@ export class IovaDomain implements IovaWalkStats {
 
   /** remove_iova: the cached-node update runs before the erase. */
   removeIova(node: number): void {
+    if ((this.tree.lo[node] as number) < this.dma32Pfn) this.lowFrees++;
     this.deleteUpdate(node);
     this.tree.erase(node);
   }
@@ -167,6 +172,7 @@ export class IovaDomain implements IovaWalkStats {
       }
       this.nodesWalked = walked;
       this.max32AllocSize = size;
+      this.lowFreesAtMax32Set = this.lowFrees;
       this.failure = this.retried ? "retry-fail" : "walk-fail";
       return NIL;
     }

@@ -1,0 +1,38 @@
+/**
+ * Canaries: the known bugs of the seed reports, each recognised on top of a general oracle. A
+ * canary names the variants where it must fire and those where it must never fire; the tests
+ * and the time-to-bug benchmark hold every canary to both lists.
+ */
+
+export interface Canary {
+  id: string;
+  model: string;
+  /** The general finding kind it refines. */
+  kind: string;
+  description: string;
+  /** Variants with the bug: the canary must fire there. */
+  firesOn: readonly string[];
+  /** Variants without it: the canary must never fire there. */
+  silentOn: readonly string[];
+  /** Where the bug and its fix are described. */
+  reference: string;
+}
+
+/** All canaries of the models that exist. */
+export const CANARIES: readonly Canary[] = [
+  {
+    id: "iova-max32-stale",
+    model: "iova",
+    kind: "spurious-failure",
+    description:
+      "A size-aligned 32-bit IOVA request is refused by the max32_alloc_size early fail although a large enough aligned hole is free: a free below cached32_node did not reset the estimate.",
+    firesOn: ["v5.10", "v5.12", "v5.17"],
+    silentOn: ["v5.18", "v6.2", "v6.7"],
+    reference: "5b61343b5059 (v5.18); spec A.6; the 0x731f report on the iommu list, March 2022",
+  },
+];
+
+/** The canary with this id, or undefined. */
+export function findCanary(id: string): Canary | undefined {
+  return CANARIES.find((c) => c.id === id);
+}
