@@ -1,12 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defaultGoldenDir, thisPackage } from "../paths.js";
 
-// The built `dmafuzz` bin, run as a user runs it: real exit codes, real stderr.
+// The built `dmafuzz` bin (vitest's global setup builds it), run as a user runs it: real exit
+// codes, real stderr.
 const root = thisPackage().root;
 const bin = join(root, "dist", "src", "cli", "main.js");
 const golden = join(defaultGoldenDir(root), "iova");
@@ -24,11 +24,6 @@ function traceFile(name: string, lines: string[]): string {
 }
 
 const INIT = '{"op":"init","granule":4096,"start_pfn":262144}';
-
-beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root });
-}, 120_000);
 
 describe("dmafuzz (built binary)", () => {
   it("replays a golden trace: exit 0 and FILE: ok (N ops)", () => {
