@@ -16,11 +16,14 @@ Options:
   -h, --help           show this help
 
 Exit status: 0 all checked traces match, 1 a mismatch, 2 bad input.`,
-  list: `Usage: dmafuzz list [--json]
+  list: `Usage: dmafuzz list [--canaries] [--json]
 
-Lists every model with its summary, and every variant with its kernel reference.
+Lists every model with its summary, and every variant with its kernel reference. With
+--canaries, lists the known bugs the fuzzers recognise, with the variants where each must fire
+and those where it must never fire.
 
 Options:
+  --canaries  list the canaries instead of the models
   --json      print one JSON object instead of text
   -h, --help  show this help`,
   main: `Usage: dmafuzz main [--golden <dir>] [--out <dir>]

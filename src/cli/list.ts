@@ -1,5 +1,9 @@
-/** `dmafuzz list`: models, their variants and each variant's kernel reference. */
+/**
+ * `dmafuzz list`: models, their variants and each variant's kernel reference; with --canaries,
+ * the known bugs the fuzzers recognise and the variants where each must and must not fire.
+ */
 import type { KernelReference } from "../models/model.js";
+import { CANARIES, type Canary } from "../oracles/canaries.js";
 import type { AnyModelDefinition } from "../models/registry.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
 import { commandUsage } from "./help.js";
@@ -10,10 +14,16 @@ import { UsageError } from "./usage-error.js";
 export function listCommand(args: string[], context: CliContext): CommandResult {
   const { values, positionals } = parseOptions("list", args, {
     json: { type: "boolean" },
+    canaries: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.list ?? ""]);
   if (positionals.length > 0) throw new UsageError(`list: unexpected argument '${positionals[0]}'`);
+  if (values.canaries) {
+    return printed(
+      values.json ? [JSON.stringify({ canaries: CANARIES })] : CANARIES.flatMap(canaryLines),
+    );
+  }
   if (values.json) return printed([JSON.stringify({ models: context.registry.map(modelJson) })]);
   return printed(context.registry.flatMap(modelLines));
 }
@@ -44,4 +54,12 @@ function modelLines(def: AnyModelDefinition): string[] {
 function kernelSource(kernel: KernelReference): string {
   const commits = kernel.commits?.length ? `, commits ${kernel.commits.join(", ")}` : "";
   return `${kernel.file} as of ${kernel.version}${commits}`;
+}
+
+function canaryLines(canary: Canary): string[] {
+  return [
+    `${canary.id} (${canary.model}, ${canary.kind}): ${canary.description}`,
+    `  fires on: ${canary.firesOn.join(", ")}; never on: ${canary.silentOn.join(", ")}`,
+    `  reference: ${canary.reference}`,
+  ];
 }
