@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { measureIovaMemory } from "./iova-memory.js";
-import { measureIovaReplay } from "./iova-replay.js";
+import { measureReplay } from "./replay.js";
 
 const pkg = thisPackage();
-const replay = await measureIovaReplay(join(defaultGoldenDir(pkg.root), "iova"));
-console.log("IOVA replay throughput (parse excluded, fresh model per iteration):");
+const replay = await measureReplay(defaultGoldenDir(pkg.root));
+console.log("Model replay throughput (parse excluded, fresh model per iteration):");
 console.table(
   replay.figures.map((f) => ({
     trace: f.trace,

@@ -20,4 +20,12 @@ export const goldenSets: readonly GoldenSet[] = [
       { suffix: ".post.jsonl", variant: "v5.18" },
     ],
   },
+  {
+    model: "swiotlb",
+    dir: "swiotlb",
+    files: [
+      { suffix: ".buggy.jsonl", variant: "v6.8" },
+      { suffix: ".fixed.jsonl", variant: "v6.9" },
+    ],
+  },
 ];

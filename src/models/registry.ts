@@ -4,6 +4,7 @@
  */
 import { iovaModel } from "./iova/index.js";
 import type { ModelDefinition } from "./model.js";
+import { swiotlbModel } from "./swiotlb/index.js";
 
 /**
  * A model definition of any op and result type. Its methods are declared as methods, hence
@@ -13,7 +14,7 @@ import type { ModelDefinition } from "./model.js";
 export type AnyModelDefinition = ModelDefinition<{ op: string }, unknown>;
 
 /** All registered model families, in the order `dmafuzz list` shows them. */
-export const models: readonly AnyModelDefinition[] = [iovaModel];
+export const models: readonly AnyModelDefinition[] = [iovaModel, swiotlbModel];
 
 /** The registered model family called `name`, if any. */
 export function findModel(name: string): AnyModelDefinition | undefined {

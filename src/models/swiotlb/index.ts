@@ -1,0 +1,53 @@
+/**
+ * The swiotlb model family: the static pool of kernel/dma/swiotlb.c, v6.8 and v6.9 (see
+ * ./README.md for what is exact, simplified and left out).
+ */
+import type { ModelDefinition } from "../model.js";
+import { SwiotlbModel, type SwiotlbResult } from "./model.js";
+import { decodeSwiotlbOp, encodeSwiotlbOp, type SwiotlbOp } from "./ops.js";
+import { DEFAULT_SWIOTLB_VARIANT, findSwiotlbVariant, SWIOTLB_VARIANTS } from "./variants.js";
+
+/**
+ * The golden-trace fields of a result: `expect` (with `warn` for printed warnings), `info` for a
+ * successful map or alloc, and the dump line's fields.
+ */
+export function swiotlbExpectation(_op: SwiotlbOp, result: SwiotlbResult): Record<string, unknown> {
+  switch (result.kind) {
+    case "ok":
+    case "release":
+      return { expect: "ok" };
+    case "map":
+    case "alloc": {
+      if (result.tlb === null) {
+        const warn = result.warnings.map((w) => w.kind);
+        return { expect: warn.length === 0 ? { tlb: null } : { tlb: null, warn } };
+      }
+      return { expect: { tlb: result.tlb }, info: { slot: result.slot, nslots: result.nslots } };
+    }
+    case "dump":
+      return { ...result.dump };
+  }
+}
+
+/** The swiotlb bounce-buffer slot allocator (kernel/dma/swiotlb.c, static pool). */
+export const swiotlbModel: ModelDefinition<SwiotlbOp, SwiotlbResult> = {
+  name: "swiotlb",
+  summary: "swiotlb static pool: areas, next-fit slot search, alignment masks, segment merging",
+  variants: SWIOTLB_VARIANTS,
+  defaultVariant: DEFAULT_SWIOTLB_VARIANT,
+  decodeOp: decodeSwiotlbOp,
+  encodeOp: encodeSwiotlbOp,
+  expectationOf: swiotlbExpectation,
+  create(variant, context) {
+    const config = findSwiotlbVariant(variant);
+    if (config === undefined) {
+      const names = SWIOTLB_VARIANTS.map((v) => v.name).join(", ");
+      throw new RangeError(`unknown swiotlb variant "${variant}" (known: ${names})`);
+    }
+    return new SwiotlbModel(config, context);
+  },
+};
+
+export { SwiotlbModel, type SwiotlbResult } from "./model.js";
+export type { SwiotlbOp } from "./ops.js";
+export { SWIOTLB_VARIANTS } from "./variants.js";

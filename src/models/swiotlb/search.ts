@@ -1,0 +1,90 @@
+/**
+ * The per-version half of swiotlb_search_pool_area() (kernel/dma/swiotlb.c v6.8 and v6.9): how the
+ * device's min_align_mask, the caller's alloc_align_mask and the size become the slot test and the
+ * stride, plus swiotlb_find_slots() for a static pool (areas from the current CPU's, wrapping).
+ */
+import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotQuery, type SwiotlbPool } from "./pool.js";
+import type { SwiotlbVariant } from "./variants.js";
+
+const SLOT_MASK = IO_TLB_SIZE - 1;
+const TWO_POW_32 = 2 ** 32;
+
+/** One request to swiotlb_find_slots(). */
+export interface SlotRequest {
+  /** orig_addr; 0 for swiotlb_alloc(). */
+  orig: number;
+  /** The search's alloc_size (the caller's plus the pre-padding offset). */
+  allocSize: number;
+  allocAlignMask: number;
+  minAlignMask: number;
+  /** dma_get_seg_boundary(dev); 0 stands for ULONG_MAX (no boundary). */
+  segBoundaryMask: number;
+}
+
+/** `a & b` on 64-bit unsigned values held as safe integers. */
+function and64(a: number, b: number): number {
+  const hi = (Math.floor(a / TWO_POW_32) & Math.floor(b / TWO_POW_32)) >>> 0;
+  const lo = ((a % TWO_POW_32) & (b % TWO_POW_32)) >>> 0;
+  return hi * TWO_POW_32 + lo;
+}
+
+/** The slot test and stride of one variant for one request. */
+export function slotQuery(
+  variant: SwiotlbVariant,
+  pool: SwiotlbPool,
+  pageSize: number,
+  r: SlotRequest,
+): SlotQuery {
+  const tbl = r.segBoundaryMask === 0 ? pool.start : and64(pool.start, r.segBoundaryMask);
+  let matchMask: number;
+  let matchValue: number;
+  let strideMask: number;
+  if (variant.slotSearch === "or-masks") {
+    // v6.8: one mask compared with orig_addr, and only when there is one.
+    let iotlb = r.minAlignMask | r.allocAlignMask;
+    if (r.allocSize >= pageSize) iotlb |= pageSize - 1;
+    iotlb = (iotlb & ~SLOT_MASK) >>> 0;
+    strideMask = iotlb;
+    matchMask = r.orig !== 0 ? iotlb | 0 : 0;
+    matchValue = r.orig & matchMask;
+  } else {
+    // v6.9: the alloc_align_mask bits must be clear; min_align_mask bits above them must match.
+    let align = r.allocAlignMask;
+    if (align === 0 && r.minAlignMask === 0 && r.allocSize >= pageSize) align = pageSize - 1;
+    align = (align | SLOT_MASK) >>> 0;
+    const iotlb = (r.minAlignMask & ~align) >>> 0;
+    strideMask = Math.max(align, iotlb);
+    const compared = r.orig !== 0 ? iotlb : 0;
+    matchMask = align | compared;
+    matchValue = r.orig & compared;
+  }
+  const boundarySlots =
+    r.segBoundaryMask === 0 ? 0 : Math.floor(r.segBoundaryMask / IO_TLB_SIZE) + 1;
+  return {
+    nslots: nrSlots(r.allocSize),
+    matchMask,
+    matchValue,
+    stride: (strideMask >>> IO_TLB_SHIFT) + 1,
+    allocSize: r.allocSize,
+    offset: r.orig & r.minAlignMask & SLOT_MASK,
+    tblLow: (tbl % TWO_POW_32) | 0,
+    boundaryBase: nrSlots(tbl),
+    boundarySlots,
+  };
+}
+
+/**
+ * swiotlb_find_slots() for a static pool: the areas from `cpu & (nareas - 1)` upward, wrapping,
+ * each searched once. Returns the first slot taken, or -1.
+ */
+export function findSlots(pool: SwiotlbPool, query: SlotQuery, cpu: number): number {
+  const last = pool.nareas - 1;
+  const start = cpu & last;
+  let area = start;
+  do {
+    const slot = pool.searchArea(area, query);
+    if (slot >= 0) return slot;
+    area = area === last ? 0 : area + 1;
+  } while (area !== start);
+  return -1;
+}
