@@ -6,6 +6,7 @@
 import { iovaModel } from "../../src/models/iova/index.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
+import { settledMemory } from "./settle.js";
 
 /** The memory figure for `count` live IOVAs. */
 export interface MemoryFigure {
@@ -18,17 +19,9 @@ export interface MemoryFigure {
   allocMs: number;
 }
 
-function settle(): NodeJS.MemoryUsage {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error("run node with --expose-gc to measure memory");
-  gc();
-  gc();
-  return process.memoryUsage();
-}
-
 /** Allocates `count` IOVAs and reports what they cost. */
 export function measureIovaMemory(count = 1_000_000): MemoryFigure {
-  const before = settle();
+  const before = settledMemory();
   const model = iovaModel.create("v6.7", { clock: new VirtualClock(), rng: Rng.seeded(1) });
   model.apply({ op: "init", granule: 4096, start_pfn: 1, cpus: 4 });
   const op = { op: "alloc", size: 1, limit_pfn: 2 ** 36 - 1, aligned: false } as const;
@@ -38,7 +31,7 @@ export function measureIovaMemory(count = 1_000_000): MemoryFigure {
     if (result.kind !== "alloc" || result.pfn === null) throw new Error(`allocation ${i} failed`);
   }
   const allocMs = performance.now() - start;
-  const after = settle();
+  const after = settledMemory();
   const heapBytes = after.heapUsed - before.heapUsed;
   const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
   const totalBytes = heapBytes + arrayBufferBytes;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { measureIovaMemory } from "./iova-memory.js";
+import { measurePageallocMemory } from "./pagealloc-memory.js";
 import { measureReplay } from "./replay.js";
 
 const pkg = thisPackage();
@@ -32,6 +33,9 @@ console.log(
     `${memory.bytesPerIova} B each), allocated in ${memory.allocMs} ms`,
 );
 
+const pagealloc = measurePageallocMemory();
+console.log(`Page allocator: ${JSON.stringify(pagealloc)}`);
+
 const out = join(pkg.root, "reports", "latest", "micro.json");
 const environment = {
   node: process.version,
@@ -39,5 +43,5 @@ const environment = {
   cpu: cpus()[0]?.model,
   cores: cpus().length,
 };
-writeFileAtomic(out, `${JSON.stringify({ environment, replay, memory }, null, 2)}\n`);
+writeFileAtomic(out, `${JSON.stringify({ environment, replay, memory, pagealloc }, null, 2)}\n`);
 console.log(`written: ${out}`);

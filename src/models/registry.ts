@@ -4,6 +4,7 @@
  */
 import { iovaModel } from "./iova/index.js";
 import type { ModelDefinition } from "./model.js";
+import { pagealloc } from "./pagealloc/index.js";
 import { swiotlbModel } from "./swiotlb/index.js";
 
 /**
@@ -14,7 +15,7 @@ import { swiotlbModel } from "./swiotlb/index.js";
 export type AnyModelDefinition = ModelDefinition<{ op: string }, unknown>;
 
 /** All registered model families, in the order `dmafuzz list` shows them. */
-export const models: readonly AnyModelDefinition[] = [iovaModel, swiotlbModel];
+export const models: readonly AnyModelDefinition[] = [iovaModel, swiotlbModel, pagealloc];
 
 /** The registered model family called `name`, if any. */
 export function findModel(name: string): AnyModelDefinition | undefined {

@@ -222,4 +222,16 @@ describe("timers", () => {
     expect(() => clock.schedule(0.5, () => {})).toThrow(RangeError);
     expect(clock.now).toBe(10);
   });
+
+  it("advanceTo lands on the absolute time from any starting point", () => {
+    const clock = new VirtualClock();
+    clock.advance(1_000);
+    const fired: number[] = [];
+    clock.schedule(1_500, () => fired.push(clock.now));
+    clock.advanceTo(2_000);
+    expect(clock.now).toBe(2_000);
+    expect(fired).toEqual([1_500]);
+    clock.advanceTo(2_000);
+    expect(clock.now).toBe(2_000);
+  });
 });

@@ -116,7 +116,7 @@ export class VirtualClock {
 
   /** Same as advance(atNs - now); atNs >= now. */
   advanceTo(atNs: number): void {
-    this.advance(requireInt("atNs", atNs, this.#now));
+    this.advance(requireInt("atNs", atNs, this.#now) - this.#now);
   }
 
   #remove(index: number): void {

@@ -14,7 +14,7 @@ import {
   type SlotRelease,
   SwiotlbPool,
 } from "./pool.js";
-import { findSlots, slotQuery } from "./search.js";
+import { findSlots, mapSlotRequest, slotQuery } from "./search.js";
 import type { SwiotlbVariant } from "./variants.js";
 import { addressOverflow, bufferFull, invalidSizes, type SwiotlbWarning } from "./warnings.js";
 
@@ -52,7 +52,8 @@ const DEFAULT_INIT = { nslabs: 32768, nareas: 4, start: 0x3c00_0000, page_size: 
 export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   /** Null until the first op: a trace that starts with init never builds the default pool. */
   private current: SwiotlbPool | null = null;
-  private pageSize = DEFAULT_INIT.page_size;
+  /** PAGE_SIZE of the pool's kernel (init's page_size). */
+  pageSize = DEFAULT_INIT.page_size;
   private warnings = 0;
   /** Counters for features and benchmarks. */
   readonly counters = { maps: 0, mapFailures: 0, allocs: 0, allocFailures: 0 };
@@ -164,17 +165,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     const p = this.pool;
     this.counters.maps++;
     if (op.size > op.alloc_size) return this.mapFailed(invalidSizes(op.size, op.alloc_size));
-    // v6.9 keeps orig_addr's min_align_mask bits up to alloc_align_mask (af133562d5af).
-    const slotMask = IO_TLB_SIZE - 1;
-    const alignBits = this.config.padSlots ? op.alloc_align_mask | slotMask : slotMask;
-    const fullOffset = (op.orig & op.min_align_mask & alignBits) >>> 0;
-    const query = slotQuery(this.config, p, this.pageSize, {
-      orig: op.orig,
-      allocSize: op.alloc_size + fullOffset,
-      allocAlignMask: op.alloc_align_mask,
-      minAlignMask: op.min_align_mask,
-      segBoundaryMask: op.seg_boundary_mask,
-    });
+    const { request, fullOffset } = mapSlotRequest(this.config, op);
+    const query = slotQuery(this.config, p, this.pageSize, request);
     const first = findSlots(p, query, op.cpu);
     if (first < 0) {
       if ((op.attrs & DMA_ATTR_NO_WARN) !== 0) return this.mapFailed(null);

@@ -4,6 +4,7 @@
  * stride, plus swiotlb_find_slots() for a static pool (areas from the current CPU's, wrapping).
  */
 import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotQuery, type SwiotlbPool } from "./pool.js";
+import type { MapOp } from "./ops.js";
 import type { SwiotlbVariant } from "./variants.js";
 
 const SLOT_MASK = IO_TLB_SIZE - 1;
@@ -19,6 +20,30 @@ export interface SlotRequest {
   minAlignMask: number;
   /** dma_get_seg_boundary(dev); 0 stands for ULONG_MAX (no boundary). */
   segBoundaryMask: number;
+}
+
+/**
+ * The slot request of swiotlb_tbl_map_single() for a map op, and the pre-padding offset: v6.9
+ * keeps orig_addr's min_align_mask bits up to alloc_align_mask (af133562d5af), v6.8 only the
+ * in-slot bits.
+ */
+export function mapSlotRequest(
+  variant: SwiotlbVariant,
+  op: MapOp,
+): { request: SlotRequest; fullOffset: number } {
+  const slotMask = IO_TLB_SIZE - 1;
+  const alignBits = variant.padSlots ? op.alloc_align_mask | slotMask : slotMask;
+  const fullOffset = (op.orig & op.min_align_mask & alignBits) >>> 0;
+  return {
+    fullOffset,
+    request: {
+      orig: op.orig,
+      allocSize: op.alloc_size + fullOffset,
+      allocAlignMask: op.alloc_align_mask,
+      minAlignMask: op.min_align_mask,
+      segBoundaryMask: op.seg_boundary_mask,
+    },
+  };
 }
 
 /** `a & b` on 64-bit unsigned values held as safe integers. */

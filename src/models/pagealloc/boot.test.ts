@@ -1,0 +1,113 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../sim/clock.js";
+import { Rng } from "../../sim/rng.js";
+import {
+  formatGfp,
+  GFP_KERNEL,
+  gfpMode,
+  gfpZone,
+  parseGfp,
+  ZONE_DMA,
+  ZONE_MOVABLE,
+  ZONE_NORMAL,
+} from "./gfp.js";
+import { pagealloc } from "./index.js";
+import { buildLayout, flatLayout } from "./layout.js";
+import type { PageallocModel } from "./model.js";
+import { Node } from "./node.js";
+
+describe("gfp names", () => {
+  it("parses trace names and prints them the way warn_alloc's %pGg does", () => {
+    expect(parseGfp("GFP_KERNEL|__GFP_NOWARN")).toBe(GFP_KERNEL | 0x2000);
+    expect(formatGfp(parseGfp("GFP_KERNEL | GFP_DMA") as number)).toBe("GFP_KERNEL|GFP_DMA");
+    expect(gfpMode(parseGfp("GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN") as number)).toBe(
+      "0x6cc0(GFP_KERNEL|__GFP_NOWARN|__GFP_RETRY_MAYFAIL)",
+    );
+    expect(formatGfp(parseGfp("GFP_NOIO|__GFP_IO") as number)).toBe("GFP_NOFS");
+    expect(parseGfp("GFP_BOGUS")).toBe('unknown gfp flag "GFP_BOGUS"');
+  });
+
+  it("derives the highest zone as GFP_ZONE_TABLE does", () => {
+    expect(gfpZone(parseGfp("GFP_KERNEL|GFP_DMA") as number)).toBe(ZONE_DMA);
+    expect(gfpZone(parseGfp("GFP_HIGHUSER_MOVABLE") as number)).toBe(ZONE_MOVABLE);
+    expect(gfpZone(parseGfp("GFP_KERNEL|__GFP_MOVABLE") as number)).toBe(ZONE_NORMAL);
+    expect(gfpZone(parseGfp("GFP_DMA|GFP_DMA32") as number)).toBe(-1);
+  });
+});
+
+describe("spec 1.4 watermarks and 1.2 lowmem_reserve", () => {
+  it("one 8 GiB zone: min_free_kbytes 11585, MIN 2896, LOW 4993, HIGH 7090", () => {
+    const node = new Node(flatLayout(8 * 262144));
+    expect(node.minFreeKbytes).toBe(11585);
+    expect(node.zones[ZONE_NORMAL]?.wmark).toEqual([2896, 4993, 7090]);
+  });
+
+  it("8 GiB x86_64: DMA's reserve against NORMAL exceeds its managed pages; DMA32's is about 5.1K", () => {
+    const node = new Node(buildLayout("x86_64", { ramMib: 8192 }));
+    const [dma, dma32] = node.zones;
+    expect(dma?.managed).toBe(3840);
+    expect(dma?.lowmemReserve[ZONE_NORMAL]).toBeGreaterThan(dma?.managed ?? 0);
+    // The spec's ~5.1K ignores the memmap (64 B per page) that memblock takes from NORMAL.
+    expect(dma32?.lowmemReserve[ZONE_NORMAL]).toBeGreaterThan(4900);
+    expect(dma32?.lowmemReserve[ZONE_NORMAL]).toBeLessThan(5200);
+  });
+
+  it("arm64 without DMA limits has an empty DMA32; the Raspberry Pi 4 has a 1 GiB DMA zone", () => {
+    const arm = new Node(buildLayout("arm64", { ramMib: 4096 }));
+    expect(arm.zones[1]?.present).toBe(0);
+    const rpi = new Node(buildLayout("rpi4", { ramMib: 4096 }));
+    expect(rpi.layout.zoneEnd[0]).toBe(262144);
+    expect(rpi.zones[0]?.spanEnd).toBe(948 * 256); // the VideoCore carve-out ends the RAM below 1 GiB
+    expect(rpi.zones[1]?.spanStart).toBe(262144);
+  });
+});
+
+describe("buddy invariants under random alloc/free sequences", () => {
+  it("free + allocated == managed, no overlap, aligned and merged blocks (seeded)", () => {
+    const op = fc.record({
+      order: fc.integer({ min: 0, max: 10 }),
+      gfp: fc.constantFrom(
+        "GFP_KERNEL",
+        "GFP_HIGHUSER_MOVABLE",
+        "GFP_KERNEL|__GFP_RECLAIMABLE",
+        "GFP_ATOMIC",
+        "GFP_KERNEL|GFP_DMA32",
+      ),
+      free: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
+        const m = pagealloc.create("v6.8", {
+          clock: new VirtualClock(),
+          rng: Rng.seeded(1),
+        }) as PageallocModel;
+        m.apply({
+          op: "boot",
+          layout: "x86_64",
+          ram_mib: 64,
+          swap_mib: 0,
+          cma_mib: 0,
+          hang_ms: 120_000,
+        });
+        const live: [number, number][] = [];
+        for (const s of steps) {
+          const r = m.apply({
+            op: "alloc",
+            order: s.order,
+            gfp: `${s.gfp}|__GFP_NORETRY|__GFP_NOWARN`,
+            comm: "t",
+            worker: false,
+          });
+          if (r.kind === "alloc" && r.pfn !== null) live.push([r.pfn, s.order]);
+          if (s.free % 3 === 0 && live.length > 0) {
+            const [pfn, order] = live.splice(s.free % live.length, 1)[0] as [number, number];
+            m.apply({ op: "free", pfn, order });
+          }
+        }
+        expect(m.check()).toEqual([]);
+      }),
+      { seed: 42, numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * One NUMA node booted from a Layout (mm/mm_init.c and mm/memblock.c, v6.6): zones spanning the
+ * present RAM, every pageblock MIGRATE_MOVABLE (memmap_init_range), CMA ranges MIGRATE_CMA
+ * (init_cma_reserved_pageblock), reserved pages kept out, the rest freed in the largest aligned
+ * chunks (memblock_free_pages -> __free_pages_core), then min_free_kbytes, watermarks and
+ * lowmem_reserve (init_per_zone_wmark_min). Also the page-state view and accounting used by the
+ * CMA model and by check().
+ */
+import { freeOnePage } from "./buddy.js";
+import { MAX_NR_ZONES, MIGRATE_CMA, MIGRATE_MOVABLE, ZONE_NAMES, ZONE_NORMAL } from "./gfp.js";
+import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, zoneSpan } from "./layout.js";
+import { minFreeKbytes, setupLowmemReserve, setupPerZoneWmarks } from "./watermarks.js";
+import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
+
+/** A booted node: its zones (index = zone idx) and boot figures. */
+export class Node {
+  readonly zones: Zone[] = [];
+  readonly minFreeKbytes: number;
+
+  constructor(readonly layout: Layout) {
+    for (let idx = 0; idx < MAX_NR_ZONES; idx++) {
+      const span = zoneSpan(layout, idx);
+      this.zones.push(new Zone(idx, ZONE_NAMES[idx] as string, span.start, span.end, MAX_NR_ZONES));
+    }
+    for (const r of layout.ram)
+      this.forEachZoneRange(r.start, r.end, (z, s, e) => {
+        z.w0.fill(K_NONE, s, e);
+        z.present += e - s;
+      });
+    for (const r of layout.reserved) this.markReserved(r.start, r.end);
+    for (const z of this.zones) z.blockMt.fill(MIGRATE_MOVABLE);
+    for (const r of layout.cma) {
+      this.forEachZoneRange(r.start, r.end, (z, s, e) => {
+        z.blockMt.fill(MIGRATE_CMA, s >>> PAGEBLOCK_ORDER, e >>> PAGEBLOCK_ORDER);
+      });
+    }
+    for (const r of layout.ram)
+      this.forEachZoneRange(r.start, r.end, (z, s, e) => this.freeRange(z, s, e));
+    for (const z of this.zones) z.managed = z.freePages;
+    let lowmem = 0;
+    for (const z of this.zones) if (z.idx <= ZONE_NORMAL) lowmem += z.managed;
+    this.minFreeKbytes = minFreeKbytes(lowmem);
+    setupPerZoneWmarks(this.zones, this.minFreeKbytes);
+    setupLowmemReserve(this.zones);
+  }
+
+  /** The zone and local index of a pfn, or undefined outside every zone's arrays. */
+  locate(pfn: number): [Zone, number] | undefined {
+    for (const z of this.zones) {
+      const i = pfn - z.base;
+      if (i >= 0 && i < z.size) return [z, i];
+    }
+    return undefined;
+  }
+
+  /** Sum of managed pages over all zones. */
+  get managed(): number {
+    return this.zones.reduce((sum, z) => sum + z.managed, 0);
+  }
+
+  /** has_managed_dma(): ZONE_DMA has managed pages. */
+  hasManagedDma(): boolean {
+    return (this.zones[0] as Zone).managed > 0;
+  }
+
+  private forEachZoneRange(
+    start: number,
+    end: number,
+    fn: (z: Zone, localStart: number, localEnd: number) => void,
+  ): void {
+    for (const z of this.zones) {
+      const s = Math.max(start, z.spanStart);
+      const e = Math.min(end, z.spanEnd);
+      if (s < e) fn(z, s - z.base, e - z.base);
+    }
+  }
+
+  private markReserved(start: number, end: number): void {
+    this.forEachZoneRange(start, end, (z, s, e) => {
+      for (let i = s; i < e; i++) {
+        if (z.kind(i) !== K_HOLE) {
+          z.setHead(i, K_RESERVED, 0);
+          z.allocated[K_RESERVED] = (z.allocated[K_RESERVED] as number) + 1;
+        }
+      }
+    });
+  }
+
+  /** memblock_free_pages over [s, e): largest naturally aligned chunks of unreserved pages. */
+  private freeRange(z: Zone, s: number, e: number): void {
+    let i = s;
+    while (i < e) {
+      if (z.kind(i) !== K_NONE) {
+        i++;
+        continue;
+      }
+      let run = i;
+      while (run < e && z.kind(run) === K_NONE) run++;
+      while (i < run) {
+        let order = Math.min(MAX_ORDER, i === 0 ? MAX_ORDER : ctz(i));
+        while (i + (1 << order) > run) order--;
+        freeOnePage(z, i, order, z.blockMigratetype(i));
+        i += 1 << order;
+      }
+      i = run;
+    }
+  }
+
+  /**
+   * Accounting and structure problems, as messages: free + allocated = managed per zone; free
+   * blocks aligned, inside present RAM, not overlapping, merged where the buddy is free; the
+   * free lists agree with the per-page marks.
+   */
+  check(): string[] {
+    const problems: string[] = [];
+    for (const z of this.zones) {
+      let free = 0;
+      let used = 0;
+      for (let i = 0; i < z.size;) {
+        const kind = z.kind(i);
+        const order = z.order(i);
+        if (kind === K_NONE) {
+          problems.push(`${z.name}: pfn ${z.base + i} belongs to no block`);
+          i++;
+          continue;
+        }
+        if (kind === K_FREE) {
+          free += 1 << order;
+          if ((i & ((1 << order) - 1)) !== 0)
+            problems.push(`${z.name}: free block ${z.base + i} misaligned`);
+          const buddy = i ^ (1 << order);
+          if (
+            order < MAX_ORDER &&
+            z.has(buddy) &&
+            z.kind(buddy) === K_FREE &&
+            z.order(buddy) === order
+          ) {
+            const a = z.blockMigratetype(i);
+            const b = z.blockMigratetype(buddy);
+            if (order < PAGEBLOCK_ORDER || (a < 3 && b < 3) || a === b) {
+              problems.push(
+                `${z.name}: free block ${z.base + i} order ${order} not merged with its buddy`,
+              );
+            }
+          }
+        } else if (kind !== K_HOLE && kind !== K_RESERVED) {
+          used += 1 << order;
+        }
+        for (let j = i + 1; j < i + (1 << order) && j < z.size; j++) {
+          if (z.kind(j) !== K_NONE)
+            problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
+        }
+        i += 1 << order;
+      }
+      if (free !== z.freePages)
+        problems.push(`${z.name}: ${free} free pages marked, ${z.freePages} counted`);
+      if (free + used !== z.managed) {
+        problems.push(`${z.name}: free ${free} + allocated ${used} != managed ${z.managed}`);
+      }
+      let listed = 0;
+      for (let o = 0; o <= MAX_ORDER; o++) {
+        for (let mt = 0; mt < 6; mt++) {
+          for (let i = z.firstFree(o, mt); i !== NIL; i = z.next(i)) {
+            listed += 1 << o;
+            if (z.kind(i) !== K_FREE || z.order(i) !== o || z.tag(i) !== mt) {
+              problems.push(`${z.name}: list ${o}/${mt} holds ${z.base + i} with a wrong mark`);
+              break;
+            }
+          }
+        }
+      }
+      if (listed !== z.freePages)
+        problems.push(`${z.name}: free lists hold ${listed} pages, ${z.freePages} counted`);
+    }
+    return problems;
+  }
+}
+
+/** Count of trailing zero bits of a positive safe integer. */
+function ctz(x: number): number {
+  let n = 0;
+  let v = x;
+  while (v % 2 === 0) {
+    v /= 2;
+    n++;
+  }
+  return n;
+}

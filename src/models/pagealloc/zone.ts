@@ -1,0 +1,249 @@
+/**
+ * One zone's page state in typed arrays: two 32-bit words per page (8 bytes), one byte per
+ * pageblock. Free lists and LRU lists are intrusive doubly-linked lists threaded through the same
+ * words, with 24-bit zone-local links, as struct page's lru/buddy_list share one list_head.
+ *
+ * word0: kind (4 bits) | order (4 bits) | next (24 bits)
+ * word1: tag (8 bits)  | prev (24 bits)
+ *
+ * Only the head page of a block (free or allocated) carries a kind; the other pages of the
+ * block read K_NONE, like the kernel's PageBuddy marking only the first page of a free block.
+ */
+import { MIGRATE_CMA, MIGRATE_TYPES } from "./gfp.js";
+import { NR_PAGE_ORDERS, PAGEBLOCK_ORDER } from "./layout.js";
+
+/** The nil link: zone spans are below 2^24 - 1 pages. */
+export const NIL = 0xffffff;
+/** Zones larger than this cannot be linked with 24-bit indices. */
+export const MAX_ZONE_PAGES = NIL;
+
+/** Page kinds (word0 bits 28-31). */
+export const K_NONE = 0;
+/** Head of a free buddy block (PageBuddy); tag = the free list's migratetype. */
+export const K_FREE = 1;
+/** Unmovable kernel memory (slab, page tables, driver buffers): pins its pageblock. */
+export const K_KERNEL = 2;
+/** Anonymous memory of a process (on the anon LRU, movable); tag = pid | PINNED. */
+export const K_ANON = 3;
+/** Clean page cache (on the file LRU, reclaimable and movable). */
+export const K_FILE = 4;
+/** A block returned by an `alloc` op; tag = its migratetype. */
+export const K_CALLER = 5;
+/** Pages owned by a CMA allocation. */
+export const K_CMA = 6;
+/** memblock-reserved (present but never managed). */
+export const K_RESERVED = 7;
+/** Not present (a hole in RAM, or outside the zone's span). */
+export const K_HOLE = 8;
+
+export const KIND_NAMES = [
+  "none",
+  "free",
+  "kernel",
+  "anon",
+  "file",
+  "caller",
+  "cma",
+  "reserved",
+  "hole",
+] as const;
+
+/** Tag bit of an anonymous page: held by a GUP pin, so migration fails on it. */
+export const PINNED = 0x80;
+/** LRU list ids. */
+export const LRU_ANON = 0;
+export const LRU_FILE = 1;
+
+const LINK = 0xffffff;
+
+/** One zone: spanned page state, free areas, counters, LRU lists and watermarks. */
+export class Zone {
+  /** Pfn of local index 0 (MAX_ORDER aligned), and the number of local pages. */
+  readonly base: number;
+  readonly size: number;
+  readonly w0: Uint32Array;
+  readonly w1: Uint32Array;
+  /** Pageblock migratetypes (get_pageblock_migratetype). */
+  readonly blockMt: Uint8Array;
+  /** First block of free_area[order].free_list[mt], at [order * MIGRATE_TYPES + mt]. */
+  readonly freeHead: Uint32Array;
+  readonly freeTail: Uint32Array;
+  /** Blocks on each free list (free_area_empty is count == 0). */
+  readonly freeCount: Int32Array;
+  /** area->nr_free per order. */
+  readonly nrFree: Int32Array;
+  /** NR_FREE_PAGES and NR_FREE_CMA_PAGES. */
+  freePages = 0;
+  freeCma = 0;
+  managed = 0;
+  present = 0;
+  /** _watermark[MIN, LOW, HIGH] and watermark_boost. */
+  readonly wmark = [0, 0, 0];
+  boost = 0;
+  /** lowmem_reserve[j]: pages held back from requests whose highest zone is j. */
+  readonly lowmemReserve: number[];
+  nrReservedHighatomic = 0;
+  readonly lruHead = [LINK, LINK];
+  readonly lruTail = [LINK, LINK];
+  readonly lruCount = [0, 0];
+  /** Allocated pages by kind (whole blocks counted by their size). */
+  readonly allocated = new Float64Array(KIND_NAMES.length);
+
+  constructor(
+    readonly idx: number,
+    readonly name: string,
+    readonly spanStart: number,
+    readonly spanEnd: number,
+    nrZones: number,
+  ) {
+    this.base = spanStart - (spanStart % 1024);
+    this.size = spanEnd > spanStart ? Math.ceil((spanEnd - this.base) / 1024) * 1024 : 0;
+    if (this.size > MAX_ZONE_PAGES) {
+      throw new RangeError(`zone ${name} spans ${this.size} pages, more than ${MAX_ZONE_PAGES}`);
+    }
+    this.w0 = new Uint32Array(this.size).fill((K_HOLE << 28) >>> 0);
+    this.w1 = new Uint32Array(this.size);
+    this.blockMt = new Uint8Array(this.size >>> PAGEBLOCK_ORDER);
+    const lists = NR_PAGE_ORDERS * MIGRATE_TYPES;
+    this.freeHead = new Uint32Array(lists).fill(LINK);
+    this.freeTail = new Uint32Array(lists).fill(LINK);
+    this.freeCount = new Int32Array(lists);
+    this.nrFree = new Int32Array(NR_PAGE_ORDERS);
+    this.lowmemReserve = new Array<number>(nrZones).fill(0);
+  }
+
+  kind(i: number): number {
+    return (this.w0[i] as number) >>> 28;
+  }
+  order(i: number): number {
+    return ((this.w0[i] as number) >>> 24) & 15;
+  }
+  tag(i: number): number {
+    return (this.w1[i] as number) >>> 24;
+  }
+  next(i: number): number {
+    return (this.w0[i] as number) & LINK;
+  }
+  prev(i: number): number {
+    return (this.w1[i] as number) & LINK;
+  }
+  /** Sets kind and order, keeping the next link. */
+  setHead(i: number, kind: number, order: number): void {
+    this.w0[i] = ((kind << 28) | (order << 24) | ((this.w0[i] as number) & LINK)) >>> 0;
+  }
+  setTag(i: number, tag: number): void {
+    this.w1[i] = ((tag << 24) | ((this.w1[i] as number) & LINK)) >>> 0;
+  }
+  private setNext(i: number, n: number): void {
+    this.w0[i] = (((this.w0[i] as number) & ~LINK) | n) >>> 0;
+  }
+  private setPrev(i: number, p: number): void {
+    this.w1[i] = (((this.w1[i] as number) & ~LINK) | p) >>> 0;
+  }
+
+  /** Whether local index i is inside the zone's arrays. */
+  has(i: number): boolean {
+    return i >= 0 && i < this.size;
+  }
+  /** The pageblock migratetype of local index i. */
+  blockMigratetype(i: number): number {
+    return this.blockMt[i >>> PAGEBLOCK_ORDER] as number;
+  }
+  /** Whether the zone has managed pages (managed_zone / populated for allocation). */
+  get populated(): boolean {
+    return this.managed > 0;
+  }
+
+  /** add_to_free_list / add_to_free_list_tail: makes i a free head of `order` on list `mt`. */
+  addFree(i: number, order: number, mt: number, tail: boolean): void {
+    const list = order * MIGRATE_TYPES + mt;
+    this.setHead(i, K_FREE, order);
+    this.setTag(i, mt);
+    if (tail) this.linkTail(this.freeHead, this.freeTail, list, i);
+    else this.linkHead(this.freeHead, this.freeTail, list, i);
+    this.freeCount[list] = (this.freeCount[list] as number) + 1;
+    this.nrFree[order] = (this.nrFree[order] as number) + 1;
+    this.freePages += 1 << order;
+    if (mt === MIGRATE_CMA) this.freeCma += 1 << order;
+  }
+
+  /** del_page_from_free_list: unlinks free head i; its kind becomes K_NONE. */
+  delFree(i: number): void {
+    const order = this.order(i);
+    const mt = this.tag(i);
+    const list = order * MIGRATE_TYPES + mt;
+    this.unlink(this.freeHead, this.freeTail, list, i);
+    this.freeCount[list] = (this.freeCount[list] as number) - 1;
+    this.nrFree[order] = (this.nrFree[order] as number) - 1;
+    this.freePages -= 1 << order;
+    if (mt === MIGRATE_CMA) this.freeCma -= 1 << order;
+    this.setHead(i, K_NONE, 0);
+    this.setTag(i, 0);
+  }
+
+  /** move_to_free_list: list_move_tail onto list `mt` of the same order. */
+  moveFree(i: number, mt: number): void {
+    const order = this.order(i);
+    this.delFree(i);
+    this.addFree(i, order, mt, true);
+  }
+
+  /** The first block on free_area[order].free_list[mt], or NIL. */
+  firstFree(order: number, mt: number): number {
+    return this.freeHead[order * MIGRATE_TYPES + mt] as number;
+  }
+  freeListEmpty(order: number, mt: number): boolean {
+    return this.freeCount[order * MIGRATE_TYPES + mt] === 0;
+  }
+
+  /** Appends head i to LRU list `lru` (the young end). */
+  lruAdd(i: number, lru: number): void {
+    const heads = this.lruHead;
+    const tails = this.lruTail;
+    const tail = tails[lru] as number;
+    this.setNext(i, LINK);
+    this.setPrev(i, tail);
+    if (tail === LINK) heads[lru] = i;
+    else this.setNext(tail, i);
+    tails[lru] = i;
+    this.lruCount[lru] = (this.lruCount[lru] as number) + 1;
+  }
+
+  /** Removes head i from LRU list `lru`. */
+  lruDel(i: number, lru: number): void {
+    const p = this.prev(i);
+    const n = this.next(i);
+    if (p === LINK) this.lruHead[lru] = n;
+    else this.setNext(p, n);
+    if (n === LINK) this.lruTail[lru] = p;
+    else this.setPrev(n, p);
+    this.lruCount[lru] = (this.lruCount[lru] as number) - 1;
+  }
+
+  private linkHead(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
+    const head = heads[list] as number;
+    this.setPrev(i, LINK);
+    this.setNext(i, head);
+    if (head === LINK) tails[list] = i;
+    else this.setPrev(head, i);
+    heads[list] = i;
+  }
+
+  private linkTail(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
+    const tail = tails[list] as number;
+    this.setNext(i, LINK);
+    this.setPrev(i, tail);
+    if (tail === LINK) heads[list] = i;
+    else this.setNext(tail, i);
+    tails[list] = i;
+  }
+
+  private unlink(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
+    const p = this.prev(i);
+    const n = this.next(i);
+    if (p === LINK) heads[list] = n;
+    else this.setNext(p, n);
+    if (n === LINK) tails[list] = p;
+    else this.setPrev(n, p);
+  }
+}
