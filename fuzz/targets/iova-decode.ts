@@ -4,9 +4,11 @@
  * handles, with the caller's size), reservations only before the first allocation (as
  * iova_reserve_iommu_regions does at domain setup), CPU choice and virtual time.
  */
+import type { IovaResult } from "../../src/models/iova/model.js";
 import type { IovaVariant } from "../../src/models/iova/variants.js";
 import type { InitOp, IovaOp } from "../../src/models/iova/ops.js";
 import { roundupPowOfTwo } from "../../src/sim/u64.js";
+import type { StepDecoder } from "./model-target.js";
 import { boundarySize, type Records } from "./records.js";
 
 /** Bytes per record (header and ops). */
@@ -51,7 +53,7 @@ interface Handle {
 }
 
 /** Decodes one input into ops, step by step, tracking the caller's handles from results. */
-export class IovaDecoder {
+export class IovaDecoder implements StepDecoder<IovaOp, IovaResult> {
   private readonly handles: Handle[] = [];
   private allocated = false;
   readonly init: InitOp;
@@ -109,11 +111,12 @@ export class IovaDecoder {
     }
   }
 
-  /** Records a successful allocation's handle. */
-  allocatedAt(op: IovaOp, pfn: number | null): void {
-    if (op.op !== "alloc" && op.op !== "alloc_fast") return;
+  /** Learns a successful allocation's handle from its result. */
+  observe(op: IovaOp, _index: number, result: IovaResult): void {
+    if (result.kind !== "alloc" || (op.op !== "alloc" && op.op !== "alloc_fast")) return;
     this.allocated = true;
-    if (pfn !== null) this.handles.push({ pfn, size: op.size, fast: op.op === "alloc_fast" });
+    if (result.pfn !== null)
+      this.handles.push({ pfn: result.pfn, size: op.size, fast: op.op === "alloc_fast" });
   }
 
   private size(i: number): number {

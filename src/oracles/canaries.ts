@@ -30,6 +30,17 @@ export const CANARIES: readonly Canary[] = [
     silentOn: ["v5.18", "v6.2", "v6.7"],
     reference: "5b61343b5059 (v5.18); spec A.6; the 0x731f report on the iommu list, March 2022",
   },
+  {
+    id: "swiotlb-oversize-mapping",
+    model: "swiotlb",
+    kind: "warning",
+    description:
+      "A streaming mapping over 256 KiB (IO_TLB_SEGSIZE slots) fails with 'swiotlb buffer is full' however empty the pool: the Raspberry Pi 4 dma-buf import of multi-MiB frames.",
+    firesOn: ["v6.8", "v6.9"],
+    // The RFC v1 per-mapping design maps it when pages are available; its variant is not built yet.
+    silentOn: [],
+    reference: "spec B.4; the RFC v1 dynamic swiotlb thread, March 2023",
+  },
 ];
 
 /** The canary with this id, or undefined. */

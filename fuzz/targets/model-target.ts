@@ -1,0 +1,119 @@
+/**
+ * What every model's fuzz target has in common: a model and its oracle stepping op by op, a
+ * decoder turning records into valid ops from the results so far, the same oracles on replay
+ * (for minimization), and the common `fuzz(data)` entry point that throws a FindingError.
+ */
+import type { Model, ModelDefinition } from "../../src/models/model.js";
+import { type Finding, FindingError } from "../../src/oracles/finding.js";
+import { VirtualClock } from "../../src/sim/clock.js";
+import { Rng } from "../../src/sim/rng.js";
+import type { FuzzTarget, StateFeatureSink, TargetRun } from "../engine/target.js";
+import { Records } from "./records.js";
+
+/** An oracle fed one (op, result) pair at a time. */
+export interface StepOracle<Op, Result> {
+  check(op: Op, result: Result, index: number): Finding | null;
+  /** The model's internal invariants, at the end of a run. */
+  invariants(index: number): Finding | null;
+}
+
+/** Decodes records into ops, learning from each op's result (handles to release later). */
+export interface StepDecoder<Op, Result> {
+  readonly init: Op;
+  /** The op for record i, or null to skip it. */
+  op(i: number): Op | null;
+  /** The result of the op at trace index `index`. */
+  observe(op: Op, index: number, result: Result): void;
+}
+
+/** The parts of one model's target. */
+export interface ModelTargetSpec<Op extends { op: string }, Result, M extends Model<Op, Result>> {
+  def: ModelDefinition<Op, Result>;
+  recordBytes: number;
+  newModel(variant: string): M;
+  newOracle(model: M): StepOracle<Op, Result>;
+  newDecoder(records: Records, model: M): StepDecoder<Op, Result>;
+}
+
+/** A fresh model context: virtual clock at 0 and a fixed seed, so runs are reproducible. */
+export function freshContext() {
+  return { clock: new VirtualClock(), rng: Rng.seeded(1) };
+}
+
+/** Builds the FuzzTarget of a model from its parts. */
+export function modelTarget<Op extends { op: string }, Result, M extends Model<Op, Result>>(
+  spec: ModelTargetSpec<Op, Result, M>,
+): FuzzTarget {
+  const { def } = spec;
+
+  /** Applies one op with the oracle; records it in the trace. */
+  function step(
+    model: M,
+    oracle: StepOracle<Op, Result>,
+    trace: Record<string, unknown>[],
+    op: Op,
+    sink?: StateFeatureSink,
+  ) {
+    const index = trace.length;
+    trace.push(def.encodeOp(op));
+    const result = model.apply(op);
+    if (sink) {
+      let slot = 0;
+      for (const value of Object.values(model.features())) sink.add(slot++, value);
+    }
+    return { index, result, finding: oracle.check(op, result, index) };
+  }
+
+  function run(data: Uint8Array, variant: string, sink?: StateFeatureSink): TargetRun {
+    const model = spec.newModel(variant);
+    const oracle = spec.newOracle(model);
+    const records = new Records(data, spec.recordBytes);
+    const decoder = spec.newDecoder(records, model);
+    const trace: Record<string, unknown>[] = [];
+    const first = step(model, oracle, trace, decoder.init, sink);
+    if (first.finding) return { finding: first.finding, trace };
+    for (let i = 0; i < records.ops; i++) {
+      const op = decoder.op(i);
+      if (op === null) continue;
+      const { index, result, finding } = step(model, oracle, trace, op, sink);
+      if (finding) return { finding, trace };
+      decoder.observe(op, index, result);
+    }
+    return { finding: oracle.invariants(trace.length - 1), trace };
+  }
+
+  function replay(trace: readonly Record<string, unknown>[], variant: string): Finding | null {
+    const model = spec.newModel(variant);
+    const oracle = spec.newOracle(model);
+    const steps: Record<string, unknown>[] = [];
+    for (const [i, fields] of trace.entries()) {
+      const { finding } = step(
+        model,
+        oracle,
+        steps,
+        def.decodeOp({ file: "<trace>", line: i + 1, fields }),
+      );
+      if (finding) return finding;
+    }
+    return oracle.invariants(steps.length - 1);
+  }
+
+  return {
+    name: def.name,
+    variants: def.variants.map((v) => v.name),
+    defaultVariant: def.defaultVariant,
+    opBytes: spec.recordBytes,
+    stateFeatures: Object.keys(spec.newModel(def.defaultVariant).features()),
+    run,
+    replay,
+  };
+}
+
+/** The common fuzz entry point (jsfuzz, Jazzer.js): the variant comes from DMAFUZZ_VARIANT. */
+export function fuzzEntry(target: FuzzTarget): (data: Buffer) => void {
+  return (data) => {
+    const variant = process.env.DMAFUZZ_VARIANT ?? target.defaultVariant;
+    const { finding, trace } = target.run(data, variant);
+    if (finding) throw new FindingError(finding, trace);
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Fuzz target for the swiotlb model. `fuzz(data)` follows the jsfuzz / Jazzer.js convention
+ * (throws on a finding; the variant comes from DMAFUZZ_VARIANT); `target` is what dmafuzz's
+ * engine drives.
+ */
+import { swiotlbModel } from "../../src/models/swiotlb/index.js";
+import { SwiotlbModel, type SwiotlbResult } from "../../src/models/swiotlb/model.js";
+import type { SwiotlbOp } from "../../src/models/swiotlb/ops.js";
+import { findSwiotlbVariant } from "../../src/models/swiotlb/variants.js";
+import { SwiotlbOracle } from "../../src/oracles/swiotlb.js";
+import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
+import { SWIOTLB_RECORD_BYTES, SwiotlbDecoder } from "./swiotlb-decode.js";
+
+/** The swiotlb target for dmafuzz's engine. */
+export const target = modelTarget<SwiotlbOp, SwiotlbResult, SwiotlbModel>({
+  def: swiotlbModel,
+  recordBytes: SWIOTLB_RECORD_BYTES,
+  newModel(variant) {
+    const config = findSwiotlbVariant(variant);
+    if (config === undefined) throw new RangeError(`unknown swiotlb variant "${variant}"`);
+    return new SwiotlbModel(config, freshContext());
+  },
+  newOracle: (model) => new SwiotlbOracle(model),
+  newDecoder: (records) => new SwiotlbDecoder(records),
+});
+
+/** The common fuzz entry point: throws a FindingError on a finding. */
+export const fuzz = fuzzEntry(target);
