@@ -41,6 +41,16 @@ export const CANARIES: readonly Canary[] = [
     silentOn: [],
     reference: "spec B.4; the RFC v1 dynamic swiotlb thread, March 2023",
   },
+  {
+    id: "pagealloc-noio-costly-hang",
+    model: "pagealloc",
+    kind: "hang",
+    description:
+      "A costly (order > 3) __GFP_RETRY_MAYFAIL request without __GFP_IO (NOIO scope, GFP_NOIO or the suspend mask) loops on fake reclaim progress and skipped compaction until the hang bound: the ALSA resume hang on non-IOMMU systems.",
+    firesOn: ["v6.6"],
+    silentOn: ["v6.8"],
+    reference: "803de9000f33 (v6.8); spec 1.8 mechanism A",
+  },
 ];
 
 /** The canary with this id, or undefined. */
