@@ -3,9 +3,8 @@
  * on a finding; the variant comes from DMAFUZZ_VARIANT); `target` is what dmafuzz's engine drives.
  */
 import { iovaModel } from "../../src/models/iova/index.js";
-import { IovaModel, type IovaResult } from "../../src/models/iova/model.js";
+import type { IovaModel, IovaResult } from "../../src/models/iova/model.js";
 import type { IovaOp } from "../../src/models/iova/ops.js";
-import { findIovaVariant } from "../../src/models/iova/variants.js";
 import { IovaOracle } from "../../src/oracles/iova.js";
 import { IOVA_RECORD_BYTES, IovaDecoder } from "./iova-decode.js";
 import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
@@ -14,11 +13,7 @@ import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
 export const target = modelTarget<IovaOp, IovaResult, IovaModel>({
   def: iovaModel,
   recordBytes: IOVA_RECORD_BYTES,
-  newModel(variant) {
-    const config = findIovaVariant(variant);
-    if (config === undefined) throw new RangeError(`unknown iova variant "${variant}"`);
-    return new IovaModel(config, freshContext());
-  },
+  newModel: (variant) => iovaModel.create(variant, freshContext()) as IovaModel,
   newOracle: (model) => new IovaOracle(model),
   newDecoder: (records, model) => new IovaDecoder(records, model.config),
 });

@@ -4,9 +4,8 @@
  * engine drives.
  */
 import { swiotlbModel } from "../../src/models/swiotlb/index.js";
-import { SwiotlbModel, type SwiotlbResult } from "../../src/models/swiotlb/model.js";
+import type { SwiotlbModel, SwiotlbResult } from "../../src/models/swiotlb/model.js";
 import type { SwiotlbOp } from "../../src/models/swiotlb/ops.js";
-import { findSwiotlbVariant } from "../../src/models/swiotlb/variants.js";
 import { SwiotlbOracle } from "../../src/oracles/swiotlb.js";
 import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
 import { SWIOTLB_RECORD_BYTES, SwiotlbDecoder } from "./swiotlb-decode.js";
@@ -15,11 +14,7 @@ import { SWIOTLB_RECORD_BYTES, SwiotlbDecoder } from "./swiotlb-decode.js";
 export const target = modelTarget<SwiotlbOp, SwiotlbResult, SwiotlbModel>({
   def: swiotlbModel,
   recordBytes: SWIOTLB_RECORD_BYTES,
-  newModel(variant) {
-    const config = findSwiotlbVariant(variant);
-    if (config === undefined) throw new RangeError(`unknown swiotlb variant "${variant}"`);
-    return new SwiotlbModel(config, freshContext());
-  },
+  newModel: (variant) => swiotlbModel.create(variant, freshContext()) as SwiotlbModel,
   newOracle: (model) => new SwiotlbOracle(model),
   newDecoder: (records) => new SwiotlbDecoder(records),
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { counterModel } from "../models/replay.fixture.js";
 import { TraceError } from "../sim/jsonl.js";
 import type { CliContext } from "./command.js";
-import type { GoldenSet } from "./golden-sets.js";
+import type { GoldenSet } from "../models/golden-sets.js";
 import { mainJobCommand } from "./main-job.js";
 import type { MainSummary } from "./main-summary.js";
 import { UsageError } from "./usage-error.js";

@@ -9,7 +9,7 @@ import { replayFile } from "../models/replay.js";
 import { defaultGoldenDir } from "../paths.js";
 import { writeFileAtomic } from "../sim/atomic-write.js";
 import { type CliContext, type CommandResult, ExitCode, printed } from "./command.js";
-import { type GoldenSet, goldenSets } from "./golden-sets.js";
+import { type GoldenSet, goldenSets } from "../models/golden-sets.js";
 import { commandUsage } from "./help.js";
 import {
   type GoldenFileResult,

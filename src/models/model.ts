@@ -73,3 +73,21 @@ export interface ModelDefinition<Op extends { op: string }, Result> {
   /** Creates a model of one variant; throws on an unknown variant name. */
   create(variant: string, context: ModelContext): Model<Op, Result>;
 }
+
+/**
+ * The variant called `name` (or `<model>@name`) among `variants`; a RangeError naming the known
+ * variants otherwise (choosing a variant that does not exist is a programmer or usage error).
+ */
+export function requireVariant<V extends VariantInfo>(
+  model: string,
+  variants: readonly V[],
+  name: string,
+): V {
+  const bare = name.startsWith(`${model}@`) ? name.slice(model.length + 1) : name;
+  const found = variants.find((v) => v.name === bare);
+  if (found === undefined) {
+    const names = variants.map((v) => v.name).join(", ");
+    throw new RangeError(`unknown ${model} variant "${name}" (known: ${names})`);
+  }
+  return found;
+}

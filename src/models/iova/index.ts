@@ -2,10 +2,10 @@
  * The IOVA model family: drivers/iommu/iova.c from v5.10 to v6.7 (see ./README.md for what is
  * exact, simplified and left out).
  */
-import type { ModelDefinition } from "../model.js";
+import { type ModelDefinition, requireVariant } from "../model.js";
 import { IovaModel, type IovaResult } from "./model.js";
 import { decodeIovaOp, encodeIovaOp, type IovaOp } from "./ops.js";
-import { DEFAULT_IOVA_VARIANT, findIovaVariant, IOVA_VARIANTS } from "./variants.js";
+import { DEFAULT_IOVA_VARIANT, IOVA_VARIANTS } from "./variants.js";
 
 /** The golden-trace fields of a result: `expect`, plus the dump line's extra fields. */
 export function iovaExpectation(_op: IovaOp, result: IovaResult): Record<string, unknown> {
@@ -33,12 +33,7 @@ export const iovaModel: ModelDefinition<IovaOp, IovaResult> = {
   encodeOp: encodeIovaOp,
   expectationOf: iovaExpectation,
   create(variant, context) {
-    const config = findIovaVariant(variant);
-    if (config === undefined) {
-      const names = IOVA_VARIANTS.map((v) => v.name).join(", ");
-      throw new RangeError(`unknown iova variant "${variant}" (known: ${names})`);
-    }
-    return new IovaModel(config, context);
+    return new IovaModel(requireVariant("iova", IOVA_VARIANTS, variant), context);
   },
 };
 

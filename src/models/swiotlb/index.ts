@@ -2,10 +2,10 @@
  * The swiotlb model family: the static pool of kernel/dma/swiotlb.c, v6.8 and v6.9 (see
  * ./README.md for what is exact, simplified and left out).
  */
-import type { ModelDefinition } from "../model.js";
+import { type ModelDefinition, requireVariant } from "../model.js";
 import { SwiotlbModel, type SwiotlbResult } from "./model.js";
 import { decodeSwiotlbOp, encodeSwiotlbOp, type SwiotlbOp } from "./ops.js";
-import { DEFAULT_SWIOTLB_VARIANT, findSwiotlbVariant, SWIOTLB_VARIANTS } from "./variants.js";
+import { DEFAULT_SWIOTLB_VARIANT, SWIOTLB_VARIANTS } from "./variants.js";
 
 /**
  * The golden-trace fields of a result: `expect` (with `warn` for printed warnings), `info` for a
@@ -39,12 +39,7 @@ export const swiotlbModel: ModelDefinition<SwiotlbOp, SwiotlbResult> = {
   encodeOp: encodeSwiotlbOp,
   expectationOf: swiotlbExpectation,
   create(variant, context) {
-    const config = findSwiotlbVariant(variant);
-    if (config === undefined) {
-      const names = SWIOTLB_VARIANTS.map((v) => v.name).join(", ");
-      throw new RangeError(`unknown swiotlb variant "${variant}" (known: ${names})`);
-    }
-    return new SwiotlbModel(config, context);
+    return new SwiotlbModel(requireVariant("swiotlb", SWIOTLB_VARIANTS, variant), context);
   },
 };
 
