@@ -55,17 +55,15 @@ const OK: IovaResult = { kind: "ok" };
 const DEFAULT_INIT = { granule: 4096, start_pfn: 1, cpus: 4 };
 
 export class IovaModel implements Model<IovaOp, IovaResult> {
-  private domain!: IovaDomain;
-  private rcache!: IovaRcache;
+  /** The domain and its caches; null until the first op (built then from an init, or the default). */
+  private state: { domain: IovaDomain; rcache: IovaRcache } | null = null;
   /** Counters for features and benchmarks. */
   readonly counters = { allocs: 0, allocFailures: 0, rcacheHits: 0, flushes: 0, nodesWalked: 0 };
 
   constructor(
     readonly config: IovaVariant,
     private readonly context: ModelContext,
-  ) {
-    this.init(DEFAULT_INIT.granule, DEFAULT_INIT.start_pfn, DEFAULT_INIT.cpus);
-  }
+  ) {}
 
   get variant(): string {
     return this.config.name;
@@ -128,6 +126,8 @@ export class IovaModel implements Model<IovaOp, IovaResult> {
       prevHi = hi;
     }
     if (tree.next(d.anchor) !== 0) problems.push("the anchor is not the highest node");
+    if (this.rcache.pfnCount() !== this.rcache.recount())
+      problems.push("rcache parked-pfn count drifted");
     for (const [name, node] of [
       ["cached32_node", d.cached32Node],
       ["cached_node", d.cachedNode],
@@ -163,10 +163,25 @@ export class IovaModel implements Model<IovaOp, IovaResult> {
     return this.domain;
   }
 
+  private get domain(): IovaDomain {
+    return this.current().domain;
+  }
+
+  private get rcache(): IovaRcache {
+    return this.current().rcache;
+  }
+
+  /** The live state; a trace that starts with init never builds the default domain. */
+  private current(): { domain: IovaDomain; rcache: IovaRcache } {
+    if (this.state === null)
+      this.init(DEFAULT_INIT.granule, DEFAULT_INIT.start_pfn, DEFAULT_INIT.cpus);
+    return this.state as { domain: IovaDomain; rcache: IovaRcache };
+  }
+
   private init(granule: number, startPfn: number, cpus: number): void {
-    this.rcache?.dispose();
-    this.domain = new IovaDomain(this.config, granule, startPfn);
-    this.rcache = new IovaRcache(this.domain, this.context.clock, cpus);
+    this.state?.rcache.dispose();
+    const domain = new IovaDomain(this.config, granule, startPfn);
+    this.state = { domain, rcache: new IovaRcache(domain, this.context.clock, cpus) };
   }
 
   private alloc(size: number, limitPfn: number, aligned: boolean): IovaAllocResult {

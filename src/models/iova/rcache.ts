@@ -49,6 +49,8 @@ export class IovaRcache {
   private readonly classes: RcacheClass[] = [];
   private readonly magazineSize: number;
   private readonly listDepot: boolean;
+  /** Pfns parked in all magazines and depots (kept as a count: features read it every op). */
+  private parked = 0;
 
   constructor(
     private readonly domain: IovaDomain,
@@ -83,7 +85,9 @@ export class IovaRcache {
         cpuCache.loaded = fromDepot; // the empty loaded magazine is freed
       }
     }
-    return popMagazine(cpuCache.loaded, u64Sub(limit, size));
+    const pfn = popMagazine(cpuCache.loaded, u64Sub(limit, size));
+    if (pfn !== 0) this.parked--;
+    return pfn;
   }
 
   /** iova_rcache_insert: false when the size is not cached (the caller frees to the tree). */
@@ -111,6 +115,7 @@ export class IovaRcache {
     const loaded = cpuCache.loaded;
     if (loaded.pfns === NO_STORAGE) loaded.pfns = new Float64Array(this.magazineSize);
     loaded.pfns[loaded.size++] = pfn;
+    this.parked++;
     if (toFree !== null) this.freeToTree(toFree);
     return true;
   }
@@ -139,6 +144,11 @@ export class IovaRcache {
 
   /** Number of pfns parked in magazines and depots. */
   pfnCount(): number {
+    return this.parked;
+  }
+
+  /** The parked pfns counted magazine by magazine (for check(): must equal pfnCount()). */
+  recount(): number {
     let n = 0;
     for (const rcache of this.classes) {
       for (const c of rcache.cpus) n += c.loaded.size + c.prev.size;
@@ -188,6 +198,7 @@ export class IovaRcache {
     const n = mag.size;
     for (let i = 0; i < n; i++) this.domain.freeMagazinePfn(mag.pfns[i] as number);
     mag.size = 0;
+    this.parked -= n;
     return n;
   }
 

@@ -13,6 +13,8 @@
 export const NIL = 0;
 
 const INITIAL_CAPACITY = 64;
+/** Bytes per node across all the arrays: lo, hi (8 each), five links (4 each), color (1). */
+const NODE_BYTES = 8 + 8 + 4 * 5 + 1;
 
 export class IovaTree {
   /** pfn_lo per node id. Mutable by the owner only where the kernel mutates it (reserve_iova). */
@@ -33,15 +35,18 @@ export class IovaTree {
   private live = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
+    // One buffer for all the arrays: a model is created per fuzz execution, and one allocation
+    // is much cheaper than eight.
     const n = Math.max(2, capacity);
-    this.lo = new Float64Array(n);
-    this.hi = new Float64Array(n);
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.parent = new Int32Array(n);
-    this.red = new Uint8Array(n);
-    this.pred = new Int32Array(n);
-    this.succ = new Int32Array(n);
+    const buffer = new ArrayBuffer(n * NODE_BYTES);
+    this.lo = new Float64Array(buffer, 0, n);
+    this.hi = new Float64Array(buffer, 8 * n, n);
+    this.left = new Int32Array(buffer, 16 * n, n);
+    this.right = new Int32Array(buffer, 20 * n, n);
+    this.parent = new Int32Array(buffer, 24 * n, n);
+    this.pred = new Int32Array(buffer, 28 * n, n);
+    this.succ = new Int32Array(buffer, 32 * n, n);
+    this.red = new Uint8Array(buffer, 36 * n, n);
   }
 
   /** Number of nodes in the tree. */
@@ -51,7 +56,7 @@ export class IovaTree {
 
   /** Bytes held by the typed arrays (for memory figures). */
   get byteLength(): number {
-    return this.lo.length * (8 + 8 + 4 * 5 + 1);
+    return this.lo.length * NODE_BYTES;
   }
 
   /**
@@ -274,23 +279,17 @@ export class IovaTree {
   }
 
   private grow(): void {
-    const n = this.lo.length * 2;
-    const widen = <T extends Float64Array | Int32Array | Uint8Array>(
-      a: T,
-      make: (n: number) => T,
-    ): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.lo = widen(this.lo, (k) => new Float64Array(k));
-    this.hi = widen(this.hi, (k) => new Float64Array(k));
-    this.left = widen(this.left, (k) => new Int32Array(k));
-    this.right = widen(this.right, (k) => new Int32Array(k));
-    this.parent = widen(this.parent, (k) => new Int32Array(k));
-    this.red = widen(this.red, (k) => new Uint8Array(k));
-    this.pred = widen(this.pred, (k) => new Int32Array(k));
-    this.succ = widen(this.succ, (k) => new Int32Array(k));
+    const bigger = new IovaTree(this.lo.length * 2);
+    bigger.lo.set(this.lo);
+    bigger.hi.set(this.hi);
+    bigger.left.set(this.left);
+    bigger.right.set(this.right);
+    bigger.parent.set(this.parent);
+    bigger.pred.set(this.pred);
+    bigger.succ.set(this.succ);
+    bigger.red.set(this.red);
+    ({ lo: this.lo, hi: this.hi, left: this.left, right: this.right } = bigger);
+    ({ parent: this.parent, pred: this.pred, succ: this.succ, red: this.red } = bigger);
   }
 
   private transplant(u: number, v: number): void {

@@ -1,0 +1,282 @@
+/**
+ * The in-process coverage-guided fuzzing loop: pick a corpus input, mutate it, run it on the
+ * target, read code-coverage and model-state features, keep the input when it reached something
+ * new, and report each new finding signature once. Everything stays in this thread: no
+ * per-execution IPC. Real time is read here (for limits and exec/s); the target never sees it.
+ */
+import { type Finding, findingSignature } from "../../src/oracles/finding.js";
+import { Rng } from "../../src/sim/rng.js";
+import { Corpus } from "./corpus.js";
+import { CoverageFeedback } from "./coverage.js";
+import { crashFinding } from "./crash.js";
+import { FeatureMap, StateBuffer } from "./features.js";
+import { Mutator } from "./mutate.js";
+import type { FuzzTarget, TargetRun } from "./target.js";
+
+/**
+ * Which features decide whether an input is kept: code and state (`full`), one of them, or none
+ * (`none`: blind generation, every input drawn at random and nothing kept). All modes measure
+ * both kinds for the statistics.
+ */
+export type FeedbackMode = "full" | "code" | "state" | "none";
+
+/** A finding reported for the first time by this engine. */
+export interface FindingEvent {
+  finding: Finding;
+  signature: string;
+  input: Uint8Array;
+  trace: readonly Record<string, unknown>[];
+  /** Executions of this engine up to and including the finding's. */
+  execs: number;
+  elapsedMs: number;
+}
+
+/** An input kept in the corpus. */
+export interface NewInputEvent {
+  input: Uint8Array;
+  /** SHA-1 hex of the input (its corpus file name). */
+  name: string;
+  newFeatures: number;
+  stats: EngineStats;
+}
+
+/** Counters of an engine since its creation. */
+export interface EngineStats {
+  execs: number;
+  elapsedMs: number;
+  execPerSec: number;
+  corpusSize: number;
+  /** Distinct code features (libFuzzer's `cov:`). */
+  codeFeatures: number;
+  /** Distinct code and state features (libFuzzer's `ft:`). */
+  allFeatures: number;
+  /** Executions that produced each finding signature. */
+  findings: Record<string, number>;
+  /** When each signature was first found, in executions and milliseconds. */
+  timeToFirst: Record<string, { execs: number; ms: number }>;
+}
+
+/** Options of {@link FuzzEngine}. */
+export interface FuzzEngineOptions {
+  target: FuzzTarget;
+  /** Variant under test (default: the target's default variant). */
+  variant?: string;
+  seed: number;
+  feedback: FeedbackMode;
+  /** Longest input generated (default 1024 bytes). */
+  maxInputBytes?: number;
+  /** Code-coverage source (default: a CoverageFeedback over the counters loaded in this thread). */
+  coverage?: CoverageFeedback;
+  /** Signatures already found elsewhere (e.g. a resumed campaign): never reported again. */
+  knownSignatures?: Iterable<string>;
+  onNew?: (event: NewInputEvent) => void;
+  onFinding?: (event: FindingEvent) => void;
+  onStatus?: (stats: EngineStats) => void;
+  /** Milliseconds between onStatus calls (default 1000). */
+  statusIntervalMs?: number;
+}
+
+/** Limits of one {@link FuzzEngine.runFor} call; it stops at the first one reached. */
+export interface RunLimits {
+  maxRuns?: number;
+  maxTimeMs?: number;
+  /** Polled after every execution, e.g. to stop on a signal. */
+  shouldStop?: () => boolean;
+}
+
+/** Executions between two recomputations of the corpus weights. */
+const REWEIGHT_EVERY = 1024;
+
+/** The distinct values among the first `count` of `ids`. */
+function distinct(ids: Uint32Array, count: number): Uint32Array {
+  return Uint32Array.from(new Set(ids.subarray(0, count)));
+}
+
+/** Op records (header included) that generated inputs may hold at first. */
+const INITIAL_RECORDS = 8;
+
+/** A coverage-guided fuzzer of one target variant. */
+export class FuzzEngine {
+  readonly target: FuzzTarget;
+  readonly variant: string;
+  readonly feedback: FeedbackMode;
+  readonly corpus: Corpus;
+  readonly features = new FeatureMap();
+  readonly #mutator: Mutator;
+  readonly #coverage: CoverageFeedback;
+  readonly #codeIds: Uint32Array;
+  readonly #state = new StateBuffer();
+  readonly #seeds: Uint8Array[] = [];
+  readonly #known: Set<string>;
+  readonly #findings = new Map<string, number>();
+  readonly #firsts = new Map<string, { execs: number; ms: number }>();
+  readonly #options: FuzzEngineOptions;
+  #execs = 0;
+  /** Length limit of generated inputs: starts short and grows while nothing new is found. */
+  #lengthLimit: number;
+  /** Execution count at the last new corpus entry or length increase. */
+  #lastProgress = 0;
+  #elapsedBefore = 0;
+  /** performance.now() when the current runFor began, or undefined outside runFor. */
+  #runStart: number | undefined;
+
+  constructor(options: FuzzEngineOptions) {
+    const { target } = options;
+    this.target = target;
+    this.variant = options.variant ?? target.defaultVariant;
+    if (!target.variants.includes(this.variant)) {
+      throw new RangeError(`${target.name}: unknown variant '${this.variant}'`);
+    }
+    this.feedback = options.feedback;
+    this.#options = options;
+    const rng = Rng.seeded(options.seed);
+    this.corpus = new Corpus(rng.split("corpus"));
+    this.#mutator = new Mutator(rng.split("mutate"), {
+      opBytes: target.opBytes,
+      maxLength: options.maxInputBytes ?? 1024,
+    });
+    this.#lengthLimit = Math.min(this.#mutator.config.maxLength, INITIAL_RECORDS * target.opBytes);
+    this.#coverage = options.coverage ?? new CoverageFeedback();
+    this.#coverage.reset();
+    this.#codeIds = new Uint32Array(Math.max(1024, this.#coverage.counterCount));
+    this.#known = new Set(options.knownSignatures ?? []);
+  }
+
+  /** Queues an input (copied) to run before any generated one, e.g. from a corpus directory. */
+  addSeed(input: Uint8Array): void {
+    this.#seeds.push(input.slice());
+  }
+
+  /** Fuzzes until a limit is reached; returns the cumulative stats. */
+  runFor(limits: RunLimits): EngineStats {
+    const maxRuns = limits.maxRuns ?? Infinity;
+    const maxTimeMs = limits.maxTimeMs ?? Infinity;
+    const interval = this.#options.statusIntervalMs ?? 1000;
+    const start = performance.now();
+    this.#runStart = start;
+    let nextStatus = start + interval;
+    try {
+      for (let runs = 0; runs < maxRuns; runs++) {
+        this.execute(this.#nextInput());
+        const now = performance.now();
+        if (now - start >= maxTimeMs || limits.shouldStop?.() === true) break;
+        if (now >= nextStatus) {
+          nextStatus = now + interval;
+          this.#options.onStatus?.(this.stats());
+        }
+      }
+    } finally {
+      this.#elapsedBefore += performance.now() - start;
+      this.#runStart = undefined;
+    }
+    return this.stats();
+  }
+
+  /** Runs one input, updates features, corpus and findings; returns the target's outcome. */
+  execute(input: Uint8Array): TargetRun {
+    this.#state.count = 0;
+    let outcome: TargetRun;
+    try {
+      outcome = this.target.run(input, this.variant, this.#state);
+    } catch (error) {
+      outcome = crashFinding(this.target.name, this.variant, error);
+    }
+    const codeCount = this.#coverage.collect(this.#codeIds);
+    this.#execs++;
+    const newCode = this.features.addAndCountNew("code", this.#codeIds, codeCount);
+    const newState = this.features.addAndCountNew("state", this.#state.ids, this.#state.count);
+    if (outcome.finding !== null) this.#report(outcome, input);
+    const gain =
+      this.feedback === "full"
+        ? newCode + newState
+        : this.feedback === "code"
+          ? newCode
+          : this.feedback === "state"
+            ? newState
+            : 0;
+    if (gain > 0) {
+      const features = {
+        code: distinct(this.#codeIds, codeCount),
+        state: distinct(this.#state.ids, this.#state.count),
+      };
+      const entry = this.corpus.add(input, gain, features);
+      if (entry !== null) this.#lastProgress = this.#execs;
+      if (entry !== null && this.#options.onNew !== undefined) {
+        this.#options.onNew({ input, name: entry.name, newFeatures: gain, stats: this.stats() });
+      }
+    } else {
+      this.#growLengthLimit();
+    }
+    if (this.#execs % REWEIGHT_EVERY === 0 && this.corpus.size > 0) this.#reweight();
+    return outcome;
+  }
+
+  /** The counters so far. */
+  stats(): EngineStats {
+    const elapsedMs =
+      this.#elapsedBefore + (this.#runStart === undefined ? 0 : performance.now() - this.#runStart);
+    return {
+      execs: this.#execs,
+      elapsedMs,
+      execPerSec: elapsedMs > 0 ? Math.round((this.#execs * 1000) / elapsedMs) : 0,
+      corpusSize: this.corpus.size,
+      codeFeatures: this.features.codeFeatures,
+      allFeatures: this.features.allFeatures,
+      findings: Object.fromEntries(this.#findings),
+      timeToFirst: Object.fromEntries(this.#firsts),
+    };
+  }
+
+  /**
+   * A simple entropic-style power schedule: an entry's weight is the sum over its features of
+   * 1 / (times hit), so inputs that alone reach a rare situation get fuzzed most, and less as
+   * their mutants make that situation common.
+   */
+  #reweight(): void {
+    const kinds = { code: this.feedback !== "state", state: this.feedback !== "code" };
+    this.corpus.reweight((entry) => this.features.rarity(entry.features, kinds));
+  }
+
+  /**
+   * libFuzzer's length control: short inputs make each mutation count, so the limit grows by
+   * one op record only after about 100 * ln(limit) executions without a new corpus entry.
+   */
+  #growLengthLimit(): void {
+    const limit = this.#lengthLimit;
+    if (limit >= this.#mutator.config.maxLength) return;
+    if (this.#execs - this.#lastProgress < 100 * Math.log(limit)) return;
+    this.#lengthLimit = Math.min(limit + this.target.opBytes, this.#mutator.config.maxLength);
+    this.#lastProgress = this.#execs;
+  }
+
+  #nextInput(): Uint8Array {
+    const seed = this.#seeds.shift();
+    if (seed !== undefined) return seed;
+    // Blind generation draws from the whole length range: it has no feedback to grow by.
+    if (this.feedback === "none") return this.#mutator.random();
+    if (this.corpus.size === 0) return this.#mutator.random(this.#lengthLimit);
+    const limit = this.#lengthLimit;
+    return this.#mutator.mutate(this.corpus.pick().data, this.corpus.pick().data, limit);
+  }
+
+  #report(outcome: TargetRun, input: Uint8Array): void {
+    const finding = outcome.finding as Finding;
+    const signature = findingSignature(finding);
+    const count = this.#findings.get(signature) ?? 0;
+    this.#findings.set(signature, count + 1);
+    if (count > 0 || this.#known.has(signature)) return;
+    const { elapsedMs } = this.stats();
+    this.#firsts.set(signature, { execs: this.#execs, ms: elapsedMs });
+    const event = {
+      finding,
+      signature,
+      input,
+      trace: outcome.trace,
+      execs: this.#execs,
+      elapsedMs,
+    };
+    this.#options.onFinding?.(event);
+    // Handlers may replay the finding (minimizing it): those counts are not the next execution's.
+    this.#coverage.reset();
+  }
+}
