@@ -38,6 +38,36 @@ Options:
   -h, --help      show this help
 
 Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input.`,
+  bench: `Usage: dmafuzz bench --suite <name|all> [--trials N] [--quick] [--workers N] [--out DIR]
+                     [--resume] [--baseline results.json]
+
+Runs benchmark suites: every (variant, workload, seed) job of the suite's matrix on a pool of
+worker threads. Each finished job is appended to DIR/results.jsonl at once; when all are done,
+writes DIR/results.json (raw per-trial metrics and the environment), DIR/report.md (medians
+with bootstrap 95% CIs, verdicts against the suite's baseline variant), DIR/results.csv and a
+self-contained DIR/index.html with charts. Suites: iova-longrun.
+
+Options:
+  --suite <name|all>      the suite to run, or all of them
+  --trials N              trials (seeds) per cell (default 10)
+  --quick                 fewer ops per job (10 trials unless --trials says otherwise)
+  --workers N             worker threads (default: one per core)
+  --out DIR               output directory (default: reports/latest/bench in the package)
+  --resume                keep the jobs DIR/results.jsonl already holds and run the rest
+                          (without it, an existing results.jsonl is moved to DIR/previous/)
+  --baseline FILE         an earlier results.json: adds a regression section
+  -h, --help              show this help
+
+Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun with --resume).`,
+  report: `Usage: dmafuzz report DIR
+
+Re-renders DIR/report.md, DIR/results.csv and DIR/index.html from DIR/results.json (written by
+'dmafuzz bench').
+
+Options:
+  -h, --help  show this help
+
+Exit status: 0 done, 2 bad input.`,
 };
 
 /** Top-level usage: the command list. */
@@ -49,6 +79,8 @@ Commands:
   replay   replay JSONL traces on a model: check them, or record results
   list     list models, variants and their kernel references
   main     the main job (npm start): replay the golden traces and write a summary
+  bench    run benchmark suites on worker threads and write a report
+  report   re-render a benchmark report from its results.json
   help     show this help, or 'dmafuzz help <command>'
 
 Options:

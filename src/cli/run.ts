@@ -5,10 +5,12 @@
  */
 import { TraceError } from "../sim/jsonl.js";
 import { type CliContext, type CommandResult, ExitCode, printed } from "./command.js";
+import { benchCommand } from "./bench.js";
 import { commandUsage, mainUsage } from "./help.js";
 import { listCommand } from "./list.js";
 import { mainJobCommand } from "./main-job.js";
 import { replayCommand } from "./replay.js";
+import { reportCommand } from "./report.js";
 import { UsageError } from "./usage-error.js";
 
 type Command = (args: string[], context: CliContext) => CommandResult | Promise<CommandResult>;
@@ -17,6 +19,8 @@ const commands: Readonly<Record<string, Command>> = {
   replay: replayCommand,
   list: listCommand,
   main: mainJobCommand,
+  bench: benchCommand,
+  report: reportCommand,
 };
 
 /** Runs `dmafuzz` with `argv` (the arguments after the program name). Never throws. */

@@ -26,7 +26,7 @@ export function compare(
   const a12 = varghaDelaneyA12(sample, base);
   const magnitude = a12Magnitude(a12);
   const medians = `median ${fmt(median(sample))} vs ${fmt(median(base))}`;
-  const stats = `p = ${fmtP(p)}, A12 = ${a12.toFixed(2)}, ${magnitude}`;
+  const stats = `p ${fmtP(p)}, A12 = ${a12.toFixed(2)}, ${magnitude}`;
   const verdict =
     p < alpha && magnitude !== "negligible"
       ? `${variant} has ${a12 > 0.5 ? "higher" : "lower"} ${metric} than ${baseline} (${medians}; ${stats})`
@@ -38,6 +38,7 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(3);
 }
 
+/** "= 0.012" or "< 0.0001", to follow "p ". */
 function fmtP(p: number): string {
-  return p < 0.0001 ? "< 0.0001" : p.toPrecision(2);
+  return p < 0.0001 ? "< 0.0001" : `= ${p.toPrecision(2)}`;
 }

@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CliContext } from "../../src/cli/command.js";
+import { runCli } from "../../src/cli/run.js";
+import { thisPackage } from "../../src/paths.js";
+
+const pkg = thisPackage();
+const context: CliContext = { registry: [], env: {}, packageRoot: pkg.root, version: pkg.version };
+const dir = mkdtempSync(join(tmpdir(), "dmafuzz-bench-cli-"));
+
+describe("dmafuzz bench and report: bad input", () => {
+  it.each([
+    [["bench"], "dmafuzz: bench: --suite is required"],
+    [
+      ["bench", "--suite", "nope"],
+      "dmafuzz: bench: unknown suite 'nope' (known: iova-longrun, all)",
+    ],
+    [["bench", "--suite", "all", "--trials", "0"], "dmafuzz: bench: --trials must be at least 1"],
+    [
+      ["bench", "--suite", "all", "--workers", "two"],
+      "dmafuzz: bench: --workers expects a non-negative integer, got 'two'",
+    ],
+    [["report"], "dmafuzz: report: no report directory given"],
+    [["report", dir], `dmafuzz: ${join(dir, "results.json")}:0: cannot read file: ENOENT`],
+  ])("%j is one line and exit 2", async (argv, message) => {
+    expect(await runCli(argv, context)).toEqual({ exitCode: 2, stdout: [], stderr: [message] });
+  });
+
+  it("refuses a results.json of another format", async () => {
+    writeFileSync(join(dir, "results.json"), '{"format":"other"}');
+    const result = await runCli(["report", dir], context);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toEqual([
+      `dmafuzz: ${join(dir, "results.json")}:0: not a dmafuzz results.json (format "dmafuzz-bench-results/1")`,
+    ]);
+  });
+
+  it("prints usage for bench and report", async () => {
+    expect((await runCli(["bench", "--help"], context)).stdout[0]).toMatch(/^Usage: dmafuzz bench/);
+    expect((await runCli(["help", "report"], context)).stdout[0]).toMatch(/^Usage: dmafuzz report/);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * `dmafuzz bench`: runs benchmark suites on the worker pool and writes results.jsonl as jobs
+ * finish, then results.json, report.md, results.csv and index.html. Ctrl-C stops the run and keeps
+ * every finished job for `--resume`.
+ */
+import { join, resolve } from "node:path";
+import { runBench } from "../../bench/runner/run-bench.js";
+import { DEFAULT_TRIALS } from "../../bench/runner/matrix.js";
+import { defaultWorkers } from "../../bench/runner/pool.js";
+import type { ProgressSink } from "../../bench/runner/progress.js";
+import { SUITE_NAMES } from "../../bench/suites/registry.js";
+import { aggregate } from "../report/aggregate.js";
+import { differs } from "../report/verdicts.js";
+import { type CliContext, type CommandResult, printed } from "./command.js";
+import { commandUsage } from "./help.js";
+import { parseCount, parseOptions } from "./parse-options.js";
+import { UsageError } from "./usage-error.js";
+
+/** The exit status of a run stopped by Ctrl-C, as a shell reports SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+/** Runs `dmafuzz bench`; progress goes to `progress` (stderr by default). */
+export async function benchCommand(
+  args: string[],
+  context: CliContext,
+  progress: ProgressSink = process.stderr,
+): Promise<CommandResult> {
+  const { values, positionals } = parseOptions("bench", args, {
+    suite: { type: "string" },
+    trials: { type: "string" },
+    quick: { type: "boolean" },
+    workers: { type: "string" },
+    out: { type: "string" },
+    resume: { type: "boolean" },
+    baseline: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return printed([commandUsage.bench ?? ""]);
+  if (positionals.length > 0)
+    throw new UsageError(`bench: unexpected argument '${positionals[0]}'`);
+  if (values.suite === undefined) throw new UsageError("bench: --suite is required");
+  const suites = values.suite === "all" ? SUITE_NAMES : [values.suite];
+  if (!suites.every((name) => SUITE_NAMES.includes(name))) {
+    throw new UsageError(
+      `bench: unknown suite '${values.suite}' (known: ${SUITE_NAMES.join(", ")}, all)`,
+    );
+  }
+  const trials = positive("--trials", values.trials, DEFAULT_TRIALS);
+  const workers = positive("--workers", values.workers, defaultWorkers());
+  const outDir = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "bench"));
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const outcome = await runBench({
+      suites,
+      trials,
+      quick: values.quick ?? false,
+      workers,
+      outDir,
+      resume: values.resume ?? false,
+      ...(values.baseline !== undefined && { baselinePath: resolve(values.baseline) }),
+      signal: controller.signal,
+      progress,
+      packageRoot: context.packageRoot,
+      version: context.version,
+    });
+    const log = join(outDir, "results.jsonl");
+    const saved = outcome.resumed + outcome.ran;
+    if (outcome.results === null) {
+      return printed(
+        [
+          `bench: interrupted: ${saved} of ${outcome.total} jobs saved in ${log}; run again with --resume to finish`,
+        ],
+        EXIT_INTERRUPTED,
+      );
+    }
+    const agg = aggregate(outcome.results);
+    const summary = outcome.results.suites.map((suite) => {
+      const rows = agg.comparisons.filter((c) => c.suite === suite.name);
+      const differ = rows.filter((c) => differs(c.comparison));
+      return `${suite.name}: ${differ.length} of ${rows.length} comparisons with ${suite.baseline} show a clear difference`;
+    });
+    return printed([
+      `bench: ${outcome.total} jobs (${outcome.resumed} resumed) on ${workers} workers in ${(outcome.wallTimeMs / 1000).toFixed(1)} s`,
+      ...summary,
+      `results: ${join(outDir, "results.json")}`,
+      `report: ${join(outDir, "report.md")}`,
+      `html: ${join(outDir, "index.html")}`,
+    ]);
+  } catch (error) {
+    throw asUsageError(error, outDir);
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+function positive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = parseCount("bench", flag, value);
+  if (n === 0) throw new UsageError(`bench: ${flag} must be at least 1`);
+  return n;
+}
+
+/** A file-system refusal (bad --out, read-only tree) is bad input, not a bug. */
+export function asUsageError(error: unknown, dir: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return error;
+  return new UsageError(`cannot write to ${dir}: ${(error as Error).message}`);
+}

@@ -1,0 +1,106 @@
+/**
+ * index.html: the report as one self-contained page (inline CSS, charts as inline SVG, no script
+ * and no external resource), with the same tables and verdicts as report.md.
+ */
+import type { Aggregate, ComparisonRow } from "./aggregate.js";
+import type { Chart } from "./charts.js";
+import { formatMedianCI, formatValue } from "./format.js";
+import { environmentLines } from "./markdown.js";
+import type { BenchResults, SuiteInfo } from "./results.js";
+import { differs, shortVerdict, verdictTable } from "./verdicts.js";
+
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+th:first-child,td:first-child{text-align:left}thead{background:#f3f3f3}figure{margin:1em 0;overflow-x:auto}
+figcaption{font-weight:600;margin-bottom:.3em}.differs{font-weight:600}small{color:#555}`;
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The text of index.html. */
+export function renderHtml(
+  results: BenchResults,
+  agg: Aggregate,
+  charts: readonly Chart[],
+): string {
+  const body = [
+    "<h1>dmafuzz benchmark report</h1>",
+    `<ul>${environmentLines(results)
+      .map((l) => `<li>${escapeHtml(l)}</li>`)
+      .join("")}</ul>`,
+    "<p><small>Cells: median over trials [bootstrap 95% CI] and IQR. Verdicts: each variant against the suite's baseline (two-sided Mann-Whitney U, Vargha-Delaney A12).</small></p>",
+    ...results.suites.map((suite) => suiteSection(suite, agg, charts)),
+    results.baseline ? regressionSection(results.baseline.source, agg.regressions) : "",
+  ];
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>dmafuzz benchmark report</title><style>${STYLE}</style></head>
+<body>
+${body.join("\n")}
+</body></html>
+`;
+}
+
+function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]): string {
+  const parts = [
+    `<h2>${escapeHtml(suite.name)}</h2>`,
+    `<p>${escapeHtml(suite.description)}</p>`,
+    `<p>Baseline: <b>${escapeHtml(suite.baseline)}</b>. ${escapeHtml(suite.baselineReason)}</p>`,
+    `<ul>${suite.metrics.map((m) => `<li><b>${escapeHtml(m.label)}</b>: ${escapeHtml(m.description)}.</li>`).join("")}</ul>`,
+  ];
+  for (const workload of suite.workloads) {
+    const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
+    if (cells.length === 0) continue;
+    parts.push(`<h3>${escapeHtml(workload.name)}</h3><p>${escapeHtml(workload.description)}</p>`);
+    const head = suite.metrics.map((m) => `<th>${escapeHtml(m.label)}</th>`).join("");
+    const rows = suite.variants.map((variant) => {
+      const name = variant === suite.baseline ? `${variant} (baseline)` : variant;
+      const tds = suite.metrics.map((metric) => {
+        const cell = cells.find((c) => c.variant === variant && c.metric.key === metric.key);
+        if (cell === undefined) return "<td>n/a</td>";
+        const text = formatMedianCI(cell.summary.median, cell.ci, metric);
+        return `<td>${escapeHtml(text)}<br><small>IQR ${escapeHtml(formatValue(cell.summary.iqr, metric))}</small></td>`;
+      });
+      return `<tr><td>${escapeHtml(name)}</td>${tds.join("")}</tr>`;
+    });
+    parts.push(
+      `<table><thead><tr><th>variant</th>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`,
+    );
+    const verdicts = agg.comparisons.filter(
+      (c) => c.suite === suite.name && c.workload === workload.name,
+    );
+    if (verdicts.length > 0) parts.push(verdictSection(suite, verdicts));
+  }
+  for (const chart of charts.filter((c) => c.suite === suite.name)) {
+    parts.push(`<figure><figcaption>${escapeHtml(chart.title)}</figcaption>${chart.svg}</figure>`);
+  }
+  return parts.join("\n");
+}
+
+function verdictSection(suite: SuiteInfo, rows: readonly ComparisonRow[]): string {
+  const table = verdictTable(rows, suite.variants, suite.metrics);
+  const head = table.variants.map((v) => `<th>${escapeHtml(v)}</th>`).join("");
+  const body = table.rows.map((row) => {
+    const tds = row.cells.map((c) =>
+      c === undefined
+        ? "<td>n/a</td>"
+        : `<td${differs(c) ? ' class="differs"' : ""} title="${escapeHtml(c.verdict)}">${escapeHtml(shortVerdict(c))}</td>`,
+    );
+    return `<tr><td>${escapeHtml(row.metric)}</td>${tds.join("")}</tr>`;
+  });
+  const clear = rows.filter((r) => differs(r.comparison));
+  const list =
+    clear.length === 0
+      ? "<p>No clear difference.</p>"
+      : `<ul>${clear.map((r) => `<li>${escapeHtml(r.comparison.verdict)}</li>`).join("")}</ul>`;
+  return `<p>Against ${escapeHtml(suite.baseline)}:</p><table><thead><tr><th>metric</th>${head}</tr></thead><tbody>${body.join("")}</tbody></table>${list}`;
+}
+
+function regressionSection(source: string, rows: readonly ComparisonRow[]): string {
+  const items = rows.map(
+    (row) => `<li>${escapeHtml(`${row.suite} / ${row.workload}: ${row.comparison.verdict}`)}</li>`,
+  );
+  return `<h2>Regression against an earlier run</h2><p>Baseline run: <code>${escapeHtml(source)}</code>.</p><ul>${items.join("")}</ul>`;
+}

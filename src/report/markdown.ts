@@ -1,0 +1,113 @@
+/** report.md: the run's environment, per suite and workload a table of medians with CIs, verdicts. */
+import type { Aggregate, CellStats, ComparisonRow } from "./aggregate.js";
+import { formatMedianCI, formatValue } from "./format.js";
+import type { BenchResults, SuiteInfo } from "./results.js";
+import { differs, shortVerdict, verdictTable } from "./verdicts.js";
+
+/** The text of report.md. */
+export function renderMarkdown(results: BenchResults, agg: Aggregate): string {
+  const lines = [
+    "# dmafuzz benchmark report",
+    "",
+    ...environmentLines(results).map((line) => `- ${line}`),
+    "",
+    "Cells show the median over trials with its bootstrap 95% confidence interval in brackets,",
+    "and the interquartile range. Verdicts compare each variant with the suite's baseline",
+    "(two-sided Mann-Whitney U, Vargha-Delaney A12).",
+  ];
+  for (const suite of results.suites) lines.push("", ...suiteSection(suite, agg));
+  if (results.baseline) lines.push("", ...regressionSection(results, agg.regressions));
+  return `${lines.join("\n")}\n`;
+}
+
+/** One line per fact about the run, shared with the HTML report. */
+export function environmentLines(results: BenchResults): string[] {
+  const { environment: env, run } = results;
+  const sha = env.gitSha === null ? "unknown" : env.gitSha.slice(0, 12);
+  return [
+    `dmafuzz ${env.dmafuzzVersion}, git ${sha}; Node ${env.node}, V8 ${env.v8}; ${env.platform}/${env.arch}`,
+    `CPU: ${env.cpu}, ${env.cores} cores; ${run.workers} workers`,
+    `${run.trials} trials per cell${run.quick ? " (--quick)" : ""}, seeds ${seedRange(run.seeds)}; ${results.jobs.length} jobs${run.resumedJobs > 0 ? ` (${run.resumedJobs} resumed)` : ""}`,
+    `started ${run.startedAt}, wall time ${(run.wallTimeMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+function seedRange(seeds: readonly number[]): string {
+  const contiguous = seeds.every((s, i) => s === (seeds[0] as number) + i);
+  return contiguous && seeds.length > 2
+    ? `${seeds[0]}-${seeds[seeds.length - 1]}`
+    : seeds.join(", ");
+}
+
+function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
+  const lines = [
+    `## ${suite.name}`,
+    "",
+    suite.description,
+    "",
+    `Baseline: **${suite.baseline}**. ${suite.baselineReason}`,
+    "",
+    "Metrics:",
+    "",
+    ...suite.metrics.map((m) => `- **${m.label}**: ${m.description}.`),
+  ];
+  for (const workload of suite.workloads) {
+    const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
+    if (cells.length === 0) continue;
+    lines.push("", `### ${workload.name}`, "", workload.description, "");
+    lines.push(...cellTable(suite, cells));
+    const verdicts = agg.comparisons.filter(
+      (c) => c.suite === suite.name && c.workload === workload.name,
+    );
+    if (verdicts.length > 0) lines.push("", ...verdictSection(suite, verdicts));
+  }
+  return lines;
+}
+
+/** Rows: variants; columns: metrics; cells: median [CI] and IQR. */
+function cellTable(suite: SuiteInfo, cells: readonly CellStats[]): string[] {
+  const header = `| variant | ${suite.metrics.map((m) => m.label).join(" | ")} |`;
+  const rule = `|---|${suite.metrics.map(() => "---").join("|")}|`;
+  const rows = suite.variants.flatMap((variant) => {
+    const mine = cells.filter((c) => c.variant === variant);
+    if (mine.length === 0) return [];
+    const name = variant === suite.baseline ? `${variant} (baseline)` : variant;
+    const values = suite.metrics.map((metric) => {
+      const cell = mine.find((c) => c.metric.key === metric.key);
+      if (cell === undefined) return "n/a";
+      const { median, iqr } = cell.summary;
+      return `${formatMedianCI(median, cell.ci, metric)} IQR ${formatValue(iqr, metric)}`;
+    });
+    return [`| ${name} | ${values.join(" | ")} |`];
+  });
+  return [header, rule, ...rows];
+}
+
+/** The verdict table against the baseline, then the clear differences in words. */
+function verdictSection(suite: SuiteInfo, rows: readonly ComparisonRow[]): string[] {
+  const table = verdictTable(rows, suite.variants, suite.metrics);
+  const lines = [
+    `Against ${suite.baseline}:`,
+    "",
+    `| metric | ${table.variants.join(" | ")} |`,
+    `|---|${table.variants.map(() => "---").join("|")}|`,
+    ...table.rows.map(
+      (row) =>
+        `| ${row.metric} | ${row.cells.map((c) => (c ? shortVerdict(c) : "n/a")).join(" | ")} |`,
+    ),
+  ];
+  const clear = rows.filter((r) => differs(r.comparison));
+  lines.push("", clear.length === 0 ? "No clear difference." : "Clear differences:");
+  if (clear.length > 0) lines.push("", ...clear.map((r) => `- ${r.comparison.verdict}`));
+  return lines;
+}
+
+function regressionSection(results: BenchResults, rows: readonly ComparisonRow[]): string[] {
+  const source = results.baseline?.source ?? "";
+  const lines = ["## Regression against an earlier run", "", `Baseline run: \`${source}\`.`, ""];
+  if (rows.length === 0) return [...lines, "No cell of this run is in the baseline run."];
+  const changed = rows.filter((r) => differs(r.comparison));
+  lines.push(`${changed.length} of ${rows.length} cell metrics differ from the baseline run.`, "");
+  for (const row of rows) lines.push(`- ${row.suite} / ${row.workload}: ${row.comparison.verdict}`);
+  return lines;
+}
