@@ -2,8 +2,10 @@
  * Every model family dmafuzz knows, by name. This is the one place that imports the concrete
  * models; everything above it (CLI, fuzz, bench) looks them up here or receives the list.
  */
+import { dmapoolModel } from "./dmapool/index.js";
 import { iovaModel } from "./iova/index.js";
 import type { ModelDefinition } from "./model.js";
+import { noncontigModel } from "./noncontig/index.js";
 import { pagealloc } from "./pagealloc/index.js";
 import { swiotlbModel } from "./swiotlb/index.js";
 
@@ -15,7 +17,13 @@ import { swiotlbModel } from "./swiotlb/index.js";
 export type AnyModelDefinition = ModelDefinition<{ op: string }, unknown>;
 
 /** All registered model families, in the order `dmafuzz list` shows them. */
-export const models: readonly AnyModelDefinition[] = [iovaModel, swiotlbModel, pagealloc];
+export const models: readonly AnyModelDefinition[] = [
+  iovaModel,
+  swiotlbModel,
+  pagealloc,
+  noncontigModel,
+  dmapoolModel,
+];
 
 /** The registered model family called `name`, if any. */
 export function findModel(name: string): AnyModelDefinition | undefined {

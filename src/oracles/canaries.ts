@@ -51,6 +51,41 @@ export const CANARIES: readonly Canary[] = [
     silentOn: ["v6.8"],
     reference: "803de9000f33 (v6.8); spec 1.8 mechanism A",
   },
+  {
+    id: "alsa-noncontig-resume-hang",
+    model: "noncontig",
+    kind: "hang",
+    description:
+      "ALSA's SG buffer allocation at resume (IO and FS masked) never returns: its __GFP_RETRY_MAYFAIL default reaches the page allocator as one costly contiguous request (dma_alloc_noncontiguous without an IOMMU, or a Xen PV coherent chunk) and loops in mechanism A.",
+    // v6.6 page allocator with ALSA's MAYFAIL default on costly requests. Silent: every v6.8
+    // variant (803de9000f33 ends the loop), and the policies that keep __GFP_RETRY_MAYFAIL off
+    // costly requests (NORETRY wins in the slowpath; the IOMMU loop uses it only at order 0).
+    firesOn: ["upstream@v6.6", "xen-pv@v6.6"],
+    silentOn: [
+      "upstream@v6.8",
+      "xen-pv@v6.8",
+      "noretry-nonIOMMU@v6.6",
+      "noretry-nonIOMMU@v6.8",
+      "iwai-a@v6.6",
+      "iwai-a@v6.8",
+      "iwai-b@v6.6",
+      "iwai-b@v6.8",
+      "noretry-legacy@v6.6",
+      "noretry-legacy@v6.8",
+    ],
+    reference:
+      "spec 2.3; 'ALSA: memalloc: Fix indefinite hang in non-iommu case' (Feb 2024); 803de9000f33",
+  },
+  {
+    id: "kdump-dma-pool-warn",
+    model: "dmapool",
+    kind: "warning",
+    description:
+      "On an x86_64 kdump kernel ZONE_DMA has no managed pages, yet dma_atomic_pool_init asks it for the GFP_DMA atomic pool: every order fails, warn_alloc prints 'page allocation failure: order:5, mode:0xcc1(GFP_KERNEL|GFP_DMA)' and the pool is not created.",
+    firesOn: ["pre-has-managed-dma"],
+    silentOn: ["has-managed-dma"],
+    reference: "Baoquan He's has_managed_dma() series (v5.17; stable 5.10/5.15); spec 4",
+  },
 ];
 
 /** The canary with this id, or undefined. */

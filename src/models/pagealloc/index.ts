@@ -51,3 +51,4 @@ export { PageallocModel, type PageallocResult } from "./model.js";
 export type { PageallocOp } from "./ops.js";
 export type { AllocResult } from "./result.js";
 export { PAGEALLOC_VARIANTS } from "./variants.js";
+export * from "./dma-pages.js";

@@ -1,0 +1,181 @@
+/**
+ * ALSA's SG buffer allocation (sound/core/memalloc.c, v6.2-v6.8 as in the spec's section 2.3 and
+ * the 2023 Xen fix, "ALSA: memalloc: Workaround for Xen PV"): snd_dma_noncontig_alloc and
+ * snd_dma_sg_fallback_alloc with do_alloc_pages, under the policies of ./variants.ts. The gfp
+ * masks of the unmerged proposals are those of the patches posted on linux-kernel on 14-16 Feb
+ * 2024 ("ALSA: memalloc: Fix indefinite hang in non-iommu case" v1 and T. Iwai's replies).
+ */
+import {
+  dmaAllocPages,
+  dmaAllocPagesExact,
+  type DmaTask,
+  pagesOrder,
+} from "../pagealloc/dma-pages.js";
+import * as G from "../pagealloc/gfp.js";
+import type { Mm } from "../pagealloc/mm.js";
+import { type Device, emptyPath, limitPfn, type PathResult } from "./device.js";
+import { dmaAllocNoncontiguous, freeChunk } from "./noncontig.js";
+import type { AlsaPolicy } from "./variants.js";
+
+/** DEFAULT_GFP since a61c7d88d38c (and DEFAULT_GFP_RETRY of iwai-b). */
+export const GFP_MAYFAIL = G.GFP_KERNEL | G.__GFP_RETRY_MAYFAIL | G.__GFP_NOWARN;
+/** do_alloc_pages' mask, and DEFAULT_GFP before a61c7d88d38c (without __GFP_COMP). */
+export const GFP_NORETRY = G.GFP_KERNEL | G.__GFP_NORETRY | G.__GFP_NOWARN;
+/** The fallback's first chunk: 4095 pages, so a page count fits the low bits of an address. */
+const MAX_CHUNK_PAGES = 4095;
+
+/** Iwai's default_gfp(size): don't allocate intensively for high-order pages. */
+function defaultGfp(pages: number): G.Gfp {
+  return pages > 1 ? GFP_NORETRY : GFP_MAYFAIL;
+}
+
+/** The gfp snd_dma_noncontig_alloc passes to dma_alloc_noncontiguous. */
+export function noncontigGfp(policy: AlsaPolicy, iommu: boolean, pages: number): G.Gfp {
+  switch (policy) {
+    case "upstream":
+    case "xen-pv":
+      return GFP_MAYFAIL;
+    case "noretry-nonIOMMU":
+      return iommu ? GFP_MAYFAIL : GFP_MAYFAIL | G.__GFP_NORETRY;
+    case "iwai-a":
+      return defaultGfp(pages);
+    case "iwai-b":
+      return iommu ? GFP_MAYFAIL : defaultGfp(pages);
+    case "noretry-legacy":
+      return GFP_NORETRY;
+  }
+}
+
+/** do_alloc_pages' gfp for one fallback chunk (not Xen PV). */
+function chunkGfp(policy: AlsaPolicy, chunk: number): G.Gfp {
+  return policy === "iwai-a" || policy === "iwai-b" ? defaultGfp(chunk) : GFP_NORETRY;
+}
+
+/**
+ * do_alloc_pages(dev, size): alloc_pages_exact, then, while the block is above the coherent
+ * mask, again with GFP_DMA32, then GFP_DMA. The kernel does not free the refused block before
+ * retrying: it leaks (recorded in `out.leaked`).
+ */
+function doAllocPages(
+  mm: Mm,
+  dev: Device,
+  pages: number,
+  first: G.Gfp,
+  task: DmaTask,
+  out: PathResult,
+): number | null | "hang" {
+  const limit = limitPfn(dev.maskBits);
+  let gfp = first;
+  for (;;) {
+    const r = dmaAllocPagesExact(mm, pages, gfp, task);
+    const order = pagesOrder(pages);
+    out.calls.push({
+      site: "fallback",
+      order,
+      gfp,
+      outcome: r.outcome,
+      pfn: r.pfn,
+      latencyNs: r.latencyNs,
+    });
+    if (r.outcome === "hang") return "hang";
+    if (r.pfn === null) return null;
+    if (r.pfn + pages <= limit) return r.pfn;
+    if (!(gfp & G.GFP_DMA32)) gfp |= G.GFP_DMA32;
+    else if (!(gfp & G.GFP_DMA)) gfp = (gfp & ~G.GFP_DMA32) | G.GFP_DMA;
+    else return r.pfn;
+    out.leaked.push({ pfn: r.pfn, pages, order: 0 });
+  }
+}
+
+/**
+ * The Xen PV chunk: dma_alloc_coherent -> xen_swiotlb_alloc_coherent -> __get_free_pages(gfp,
+ * get_order(size)) (the machine-frame exchange that makes it reachable is not modelled).
+ * Iwai's policies pass default_gfp(size) with size = the bytes still to allocate.
+ */
+function xenCoherent(mm: Mm, pages: number, gfp: G.Gfp, task: DmaTask, out: PathResult) {
+  const order = pagesOrder(pages);
+  const r = dmaAllocPages(mm, order, gfp, task);
+  out.calls.push({
+    site: "xen-coherent",
+    order,
+    gfp,
+    outcome: r.outcome,
+    pfn: r.pfn,
+    latencyNs: r.latencyNs,
+  });
+  return r.outcome === "hang" ? "hang" : r.pfn === null ? null : { pfn: r.pfn, order };
+}
+
+/**
+ * snd_dma_sg_fallback_alloc: chunks of min(remaining, chunk) pages; a failed chunk halves
+ * (chunk = PAGE_SIZE << get_order(chunk / 2)) and never grows again; a failed single page frees
+ * everything and fails.
+ */
+export function sgFallbackAlloc(
+  mm: Mm,
+  policy: AlsaPolicy,
+  dev: Device,
+  pages: number,
+  task: DmaTask,
+): PathResult {
+  const out = emptyPath();
+  const xen = policy === "xen-pv";
+  let size = pages;
+  let chunk = MAX_CHUNK_PAGES;
+  while (size > 0) {
+    chunk = Math.min(size, chunk);
+    let got: { pfn: number; order: number } | null | "hang";
+    if (xen) got = xenCoherent(mm, chunk, xenGfp(policy, size), task, out);
+    else {
+      const pfn = doAllocPages(mm, dev, chunk, chunkGfp(policy, chunk), task, out);
+      got = pfn === null || pfn === "hang" ? pfn : { pfn, order: 0 };
+    }
+    if (got === "hang" || got === null) {
+      if (got === null && chunk > 1) {
+        chunk = 2 ** pagesOrder(Math.ceil(chunk / 2));
+        continue;
+      }
+      for (const c of out.chunks) freeChunk(mm, c);
+      out.chunks = [];
+      out.outcome = got === "hang" ? "hang" : "fail";
+      return out;
+    }
+    out.chunks.push({ pfn: got.pfn, pages: chunk, order: got.order });
+    size -= chunk;
+  }
+  return out;
+}
+
+/** The Xen PV chunk gfp: DEFAULT_GFP of the policy, or Iwai's default_gfp(remaining size). */
+function xenGfp(policy: AlsaPolicy, remaining: number): G.Gfp {
+  if (policy === "iwai-a" || policy === "iwai-b") return defaultGfp(remaining);
+  return policy === "noretry-legacy" ? GFP_NORETRY : GFP_MAYFAIL;
+}
+
+/** Which way an ALSA SG buffer was allocated. */
+export type SndPath = "noncontig" | "fallback";
+
+/**
+ * snd_dma_noncontig_alloc: Xen PV -> the fallback; else dma_alloc_noncontiguous with the
+ * policy's gfp, and on failure without dma_ops (no IOMMU) the fallback. A hang never returns.
+ */
+export function sndDmaNoncontigAlloc(
+  mm: Mm,
+  policy: AlsaPolicy,
+  dev: Device,
+  pages: number,
+  task: DmaTask,
+): PathResult & { path: SndPath } {
+  if (policy === "xen-pv")
+    return { ...sgFallbackAlloc(mm, policy, dev, pages, task), path: "fallback" };
+  const gfp = noncontigGfp(policy, dev.iommu !== "none", pages);
+  const first = dmaAllocNoncontiguous(mm, dev, pages, gfp, false, task);
+  if (first.outcome !== "fail" || dev.iommu !== "none") return { ...first, path: "noncontig" };
+  const second = sgFallbackAlloc(mm, policy, dev, pages, task);
+  return {
+    ...second,
+    calls: [...first.calls, ...second.calls],
+    leaked: [...first.leaked, ...second.leaked],
+    path: "fallback",
+  };
+}

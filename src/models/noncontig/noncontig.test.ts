@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../sim/clock.js";
+import { Rng } from "../../sim/rng.js";
+import type { IommuKind } from "./device.js";
+import { noncontigModel } from "./index.js";
+import type { BufferResult, NoncontigModel } from "./model.js";
+import type { NoncontigOp } from "./ops.js";
+
+function machine(variant: string, iommu: IommuKind, maskBits = 64, ramMib = 256): NoncontigModel {
+  const m = noncontigModel.create(variant, {
+    clock: new VirtualClock(),
+    rng: Rng.seeded(1),
+  }) as NoncontigModel;
+  m.apply({
+    op: "boot",
+    layout: "x86_64",
+    ram_mib: ramMib,
+    swap_mib: 0,
+    cma_mib: 0,
+    hang_ms: 120_000,
+  });
+  m.apply({ op: "device", iommu, mask_bits: maskBits });
+  return m;
+}
+
+function buffer(m: NoncontigModel, op: NoncontigOp): BufferResult {
+  const r = m.apply(op);
+  if (r.kind !== "buffer") throw new Error("not a buffer result");
+  return r;
+}
+
+const raw = (pages: number, gfp = "GFP_KERNEL|__GFP_RETRY_MAYFAIL"): NoncontigOp => ({
+  op: "noncontig_alloc",
+  pages,
+  gfp,
+  single_pages: false,
+  comm: "test",
+  worker: false,
+});
+
+/** Suspended; anon memory everywhere, 63 pages in 64 released, then every free block of order >= 6 taken. */
+function fragment(m: NoncontigModel): void {
+  m.apply({ op: "fill", what: "anon", pages: 1 << 20, pid: 1 });
+  m.apply({ op: "release", what: "anon", pid: 1, stride: 64, keep: 0 });
+  const take: NoncontigOp = {
+    op: "alloc",
+    order: 6,
+    gfp: "GFP_NOIO|__GFP_NORETRY|__GFP_NOWARN",
+    comm: "x",
+    worker: false,
+  };
+  for (let r = m.apply(take); r.kind === "alloc" && r.outcome === "ok"; r = m.apply(take));
+  // Resume-time gfp_allowed_mask: no IO, so compaction cannot assemble large blocks.
+  m.apply({ op: "suspend", on: true });
+}
+
+const noretry = (gfp: string) => gfp.includes("__GFP_NORETRY");
+const pagesOf = (r: BufferResult) => r.chunks.reduce((n, c) => n + c.pages, 0);
+
+describe("spec 2.2 IOMMU backoff (__iommu_dma_alloc_pages)", () => {
+  it("AMD (all sizes), 259 pages: order 8 NORETRY, order 1 NORETRY, order 0 with the caller's flags", () => {
+    const r = buffer(machine("upstream@v6.8", "amd"), raw(259));
+    expect(r.outcome).toBe("ok");
+    expect(r.calls.map((c) => [c.order, noretry(c.gfp)])).toEqual([
+      [8, true],
+      [1, true],
+      [0, false],
+    ]);
+    expect(
+      r.calls.every((c) => c.gfp.includes("__GFP_NOWARN") && c.gfp.includes("__GFP_HIGHMEM")),
+    ).toBe(true);
+    expect(r.chunks.map((c) => c.pages)).toEqual([256, 2, 1]);
+  });
+
+  it("VT-d (4K|2M): 1 MiB narrows to order 0, 256 single-page MAYFAIL requests", () => {
+    const r = buffer(machine("upstream@v6.8", "vtd"), raw(256));
+    expect(r.calls).toHaveLength(256);
+    expect(r.calls.every((c) => c.order === 0 && !noretry(c.gfp))).toBe(true);
+    const big = buffer(machine("upstream@v6.8", "vtd"), raw(513));
+    expect(big.calls.map((c) => c.order)).toEqual([9, 0]);
+    expect(noretry(big.calls[0]!.gfp)).toBe(true);
+  });
+
+  it("a failed order is never tried again, and at most popcount(mask) + count calls are made", () => {
+    const m = machine("upstream@v6.8", "amd");
+    fragment(m);
+    const r = buffer(m, raw(300));
+    expect(r.outcome).toBe("ok");
+    const failed = new Set<number>();
+    for (const c of r.calls) {
+      expect(failed.has(c.order)).toBe(false);
+      if (c.outcome === "fail") failed.add(c.order);
+    }
+    expect(failed.size).toBeGreaterThan(0);
+    expect(r.calls.length).toBeLessThanOrEqual(11 + 300);
+    expect(pagesOf(r)).toBe(300);
+    m.apply({ op: "buf_free", id: r.id! });
+    expect(m.check()).toEqual([]);
+  });
+});
+
+describe("spec 2.1 the direct path: one contiguous request, zone retries per the mask", () => {
+  it("512 KiB is one order-7 request with the caller's gfp, no NORETRY added", () => {
+    const r = buffer(machine("upstream@v6.8", "none"), raw(128));
+    expect(r.calls).toEqual([expect.objectContaining({ site: "direct", order: 7 })]);
+    expect(r.calls[0]!.gfp).toBe("GFP_KERNEL|__GFP_RETRY_MAYFAIL");
+    expect(r.chunks).toEqual([expect.objectContaining({ pages: 128 })]);
+  });
+
+  it("a 32-bit device gets GFP_DMA32; a 30-bit device is retried in ZONE_DMA when DMA32 lands high", () => {
+    const r32 = buffer(machine("upstream@v6.8", "none", 32, 2048), raw(4));
+    expect(r32.calls[0]!.gfp).toContain("GFP_DMA32");
+    const r30 = buffer(machine("upstream@v6.8", "none", 30, 2048), raw(4));
+    expect(r30.calls.map((c) => (c.gfp.includes("GFP_DMA32") ? "dma32" : "dma"))).toEqual([
+      "dma32",
+      "dma",
+    ]);
+    expect(r30.chunks[0]!.pfn + 4).toBeLessThanOrEqual(2 ** 18);
+  });
+
+  it("__GFP_COMP and zone modifiers are refused before any page is allocated", () => {
+    const m = machine("upstream@v6.8", "none");
+    const r = buffer(m, raw(8, "GFP_KERNEL|__GFP_COMP"));
+    expect(r).toMatchObject({
+      outcome: "fail",
+      calls: [],
+      rejected: "WARN_ON_ONCE(gfp & __GFP_COMP)",
+    });
+    expect(buffer(m, raw(8, "GFP_KERNEL|GFP_DMA32")).rejected).toContain("__GFP_DMA32");
+  });
+});
+
+describe("spec 2.3 ALSA snd_dma_noncontig_alloc and the SG fallback", () => {
+  it("upstream on a fragmented non-IOMMU machine: the order-7 request fails, chunks halve and add up", () => {
+    const m = machine("upstream@v6.8", "none");
+    fragment(m);
+    const r = buffer(m, { op: "snd_alloc", pages: 100, comm: "kworker/u8:3", worker: true });
+    expect(r).toMatchObject({ outcome: "ok", path: "fallback" });
+    expect(pagesOf(r)).toBe(100);
+    const fallbackOrders = r.calls.filter((c) => c.site === "fallback").map((c) => c.order);
+    expect(fallbackOrders[0]).toBe(7);
+    for (const [i, o] of fallbackOrders.entries())
+      if (i > 0) expect(o).toBeLessThanOrEqual(fallbackOrders[i - 1]!);
+    m.apply({ op: "buf_free", id: r.id! });
+    expect(m.check()).toEqual([]);
+  });
+
+  it("the policies' gfp for the noncontig request", () => {
+    const first = (variant: string, iommu: IommuKind, pages: number) =>
+      buffer(machine(variant, iommu), { op: "snd_alloc", pages, comm: "k", worker: true }).calls[0]!
+        .gfp;
+    expect(first("upstream@v6.8", "none", 8)).toBe("GFP_KERNEL|__GFP_NOWARN|__GFP_RETRY_MAYFAIL");
+    expect(first("noretry-nonIOMMU@v6.8", "none", 8)).toContain("__GFP_NORETRY");
+    expect(first("noretry-nonIOMMU@v6.8", "vtd", 8)).not.toContain("__GFP_NORETRY");
+    expect(first("iwai-a@v6.8", "none", 8)).toContain("__GFP_NORETRY");
+    expect(first("iwai-a@v6.8", "none", 1)).toContain("__GFP_RETRY_MAYFAIL");
+    // iwai-a passes NORETRY into the IOMMU loop, so even its order-0 requests are NORETRY.
+    expect(first("iwai-a@v6.8", "vtd", 8)).toContain("__GFP_NORETRY");
+    expect(first("iwai-b@v6.8", "vtd", 8)).not.toContain("__GFP_NORETRY");
+    expect(first("noretry-legacy@v6.8", "vtd", 8)).toContain("__GFP_NORETRY");
+    expect(
+      buffer(machine("xen-pv@v6.8", "none"), { op: "snd_alloc", pages: 8, comm: "k", worker: true })
+        .calls[0],
+    ).toMatchObject({ site: "xen-coherent", order: 3 });
+  });
+});
