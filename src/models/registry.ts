@@ -2,6 +2,7 @@
  * Every model family dmafuzz knows, by name. This is the one place that imports the concrete
  * models; everything above it (CLI, fuzz, bench) looks them up here or receives the list.
  */
+import { cmaModel } from "./cma/index.js";
 import { dmapoolModel } from "./dmapool/index.js";
 import { iovaModel } from "./iova/index.js";
 import type { ModelDefinition } from "./model.js";
@@ -23,6 +24,7 @@ export const models: readonly AnyModelDefinition[] = [
   pagealloc,
   noncontigModel,
   dmapoolModel,
+  cmaModel,
 ];
 
 /** The registered model family called `name`, if any. */

@@ -52,3 +52,4 @@ export type { PageallocOp } from "./ops.js";
 export type { AllocResult } from "./result.js";
 export { PAGEALLOC_VARIANTS } from "./variants.js";
 export * from "./dma-pages.js";
+export * from "./contig.js";
