@@ -94,6 +94,12 @@ function distinct(ids: Uint32Array, count: number): Uint32Array {
 
 /** Op records (header included) that generated inputs may hold at first. */
 const INITIAL_RECORDS = 8;
+/**
+ * One execution in this many is a fresh random input over the whole length range, even with
+ * feedback: allocator bugs need long sequences of state changes that length control reaches
+ * only slowly, and a fresh input that finds new features enters the corpus like any other.
+ */
+const EXPLORE_EVERY = 16;
 
 /** A coverage-guided fuzzer of one target variant. */
 export class FuzzEngine {
@@ -255,6 +261,7 @@ export class FuzzEngine {
     // Blind generation draws from the whole length range: it has no feedback to grow by.
     if (this.feedback === "none") return this.#mutator.random();
     if (this.corpus.size === 0) return this.#mutator.random(this.#lengthLimit);
+    if (this.#execs % EXPLORE_EVERY === EXPLORE_EVERY - 1) return this.#mutator.random();
     const limit = this.#lengthLimit;
     return this.#mutator.mutate(this.corpus.pick().data, this.corpus.pick().data, limit);
   }

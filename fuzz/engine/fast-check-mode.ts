@@ -27,6 +27,19 @@ export function drawInput(
   return arbitrary.generate(new fc.Random(new ByteRandomGenerator(bytes)), undefined);
 }
 
+/**
+ * The target seen through fast-check: each execution's bytes drive the arbitrary, and the
+ * drawn input runs on the real target (coverage and findings are the real target's).
+ */
+export function fastCheckTarget(target: FuzzTarget, maxOps = 64): FuzzTarget {
+  const arbitrary = inputArbitrary(target, maxOps);
+  return {
+    ...target,
+    run: (bytes, variant, features) =>
+      target.run(drawInput(arbitrary, bytes).value, variant, features),
+  };
+}
+
 /** What shrinking achieved. */
 export interface ShrinkResult {
   input: Uint8Array;

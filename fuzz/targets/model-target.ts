@@ -109,11 +109,17 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
   };
 }
 
-/** The common fuzz entry point (jsfuzz, Jazzer.js): the variant comes from DMAFUZZ_VARIANT. */
+/**
+ * The common fuzz entry point (jsfuzz, Jazzer.js): the variant comes from DMAFUZZ_VARIANT. With
+ * DMAFUZZ_CANARY set, only findings of that canary are thrown: engines that stop at their first
+ * finding (jsfuzz) can then be timed on one known bug.
+ */
 export function fuzzEntry(target: FuzzTarget): (data: Buffer) => void {
   return (data) => {
     const variant = process.env.DMAFUZZ_VARIANT ?? target.defaultVariant;
+    const only = process.env.DMAFUZZ_CANARY;
     const { finding, trace } = target.run(data, variant);
-    if (finding) throw new FindingError(finding, trace);
+    if (finding && (only === undefined || finding.canary === only))
+      throw new FindingError(finding, trace);
   };
 }

@@ -68,6 +68,27 @@ Options:
   -h, --help  show this help
 
 Exit status: 0 done, 2 bad input.`,
+  ttb: `Usage: dmafuzz ttb [--trials N] [--budget-s S] [--engines LIST] [--canaries LIST] [--workers N]
+                   [--seed N] [--no-fp] [--out DIR]
+
+Time-to-bug benchmark of the fuzz engines: for each canary on its first buggy variant, N trials
+per engine from an empty corpus until the canary fires or the budget runs out; then, with full
+feedback, a false-positive watch on each variant where the canary must never fire. Writes
+ttb.json, ttb.md and ttb.svg.
+
+Options:
+  --trials N        trials per canary and engine (default 10)
+  --budget-s S      time budget of one trial in seconds (default 60)
+  --engines LIST    comma-separated: full, code, none (blind), fast-check, jsfuzz
+                    (default full,code,none,fast-check)
+  --canaries LIST   canary ids (default: all; see 'dmafuzz list --canaries')
+  --workers N       trials in parallel (default: one per core)
+  --seed N          seed of the first trial (default 1)
+  --no-fp           skip the false-positive watch
+  --out DIR         report directory (default: reports/latest/ttb)
+  -h, --help        show this help
+
+Exit status: 0 done, 1 a canary fired on a variant where it must not, 2 bad input.`,
 };
 
 /** Top-level usage: the command list. */
@@ -79,6 +100,7 @@ Commands:
   replay   replay JSONL traces on a model: check them, or record results
   list     list models, variants and their kernel references
   main     the main job (npm start): replay the golden traces and write a summary
+  ttb      time-to-bug benchmark of the fuzz engines on the known bugs
   bench    run benchmark suites on worker threads and write a report
   report   re-render a benchmark report from its results.json
   help     show this help, or 'dmafuzz help <command>'

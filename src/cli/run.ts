@@ -11,6 +11,7 @@ import { listCommand } from "./list.js";
 import { mainJobCommand } from "./main-job.js";
 import { replayCommand } from "./replay.js";
 import { reportCommand } from "./report.js";
+import { ttbCommand } from "./ttb.js";
 import { UsageError } from "./usage-error.js";
 
 type Command = (args: string[], context: CliContext) => CommandResult | Promise<CommandResult>;
@@ -21,6 +22,7 @@ const commands: Readonly<Record<string, Command>> = {
   main: mainJobCommand,
   bench: benchCommand,
   report: reportCommand,
+  ttb: ttbCommand,
 };
 
 /** Runs `dmafuzz` with `argv` (the arguments after the program name). Never throws. */

@@ -1,9 +1,23 @@
 /**
- * ALSA's SG buffer allocation (sound/core/memalloc.c, v6.2-v6.8 as in the spec's section 2.3 and
- * the 2023 Xen fix, "ALSA: memalloc: Workaround for Xen PV"): snd_dma_noncontig_alloc and
- * snd_dma_sg_fallback_alloc with do_alloc_pages, under the policies of ./variants.ts. The gfp
- * masks of the unmerged proposals are those of the patches posted on linux-kernel on 14-16 Feb
- * 2024 ("ALSA: memalloc: Fix indefinite hang in non-iommu case" v1 and T. Iwai's replies).
+ * ALSA's SG buffer allocation (sound/core/memalloc.c, v6.3-v6.11: the v6.6 and v6.8 code is the
+ * same here) under the policies of ./variants.ts: snd_dma_noncontig_alloc, snd_dma_sg_fallback_alloc
+ * and do_alloc_pages. Checked against a v6.3-v6.11-era copy of memalloc.c (DEFAULT_GFP =
+ * GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN since a61c7d88d38c, no __GFP_COMP; the Xen PV branch
+ * of "ALSA: memalloc: Workaround for Xen PV" (2023), removed only in v6.12 by 9408ace468c3) and
+ * against the context lines of the February 2024 patches below, which apply to the v6.8-rc file.
+ *
+ * - snd_dma_noncontig_alloc: Xen PV -> the fallback; else dma_alloc_noncontiguous(DEFAULT_GFP);
+ *   if that fails and get_dma_ops() is NULL (no IOMMU) -> the fallback.
+ * - snd_dma_sg_fallback_alloc: chunk = (PAGE_SIZE - 1) << PAGE_SHIFT (4095 pages), min(size,
+ *   chunk); on failure fail if chunk <= PAGE_SIZE, else chunk = PAGE_SIZE << get_order(chunk / 2).
+ *   Xen PV chunks: dma_alloc_coherent(chunk, DEFAULT_GFP); others: do_alloc_pages.
+ * - do_alloc_pages: alloc_pages_exact(GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN); a block past the
+ *   coherent mask is retried with GFP_DMA32, then GFP_DMA, without freeing the refused block.
+ *
+ * Unmerged policies, from the linux-kernel thread "ALSA: memalloc: Fix indefinite hang in
+ * non-iommu case": the v1 patch (14 Feb 2024), T. Iwai's default_gfp(size) patch (15 Feb 2024,
+ * <875xypk6d6.wl-tiwai@suse.de>) and his last proposal (16 Feb 2024, <87zfw0h3lu.wl-tiwai@suse.de>,
+ * the one ChromeOS offered to stress-test).
  */
 import {
   dmaAllocPages,
@@ -24,7 +38,7 @@ export const GFP_NORETRY = G.GFP_KERNEL | G.__GFP_NORETRY | G.__GFP_NOWARN;
 /** The fallback's first chunk: 4095 pages, so a page count fits the low bits of an address. */
 const MAX_CHUNK_PAGES = 4095;
 
-/** Iwai's default_gfp(size): don't allocate intensively for high-order pages. */
+/** Iwai's default_gfp(size) of 15 Feb 2024: don't allocate intensively for high-order pages. */
 function defaultGfp(pages: number): G.Gfp {
   return pages > 1 ? GFP_NORETRY : GFP_MAYFAIL;
 }
@@ -40,13 +54,18 @@ export function noncontigGfp(policy: AlsaPolicy, iommu: boolean, pages: number):
     case "iwai-a":
       return defaultGfp(pages);
     case "iwai-b":
-      return iommu ? GFP_MAYFAIL : defaultGfp(pages);
+      // 16 Feb 2024: DEFAULT_GFP (now __GFP_NORETRY) whatever the size; DEFAULT_GFP_RETRY only
+      // when get_dma_ops() is set.
+      return iommu ? GFP_MAYFAIL : GFP_NORETRY;
     case "noretry-legacy":
       return GFP_NORETRY;
   }
 }
 
-/** do_alloc_pages' gfp for one fallback chunk (not Xen PV). */
+/**
+ * do_alloc_pages' gfp for one fallback chunk (not Xen PV): iwai-a default_gfp(size), iwai-b
+ * DEFAULT_GFP_RETRY for size <= PAGE_SIZE else DEFAULT_GFP; the same split by chunk size.
+ */
 function chunkGfp(policy: AlsaPolicy, chunk: number): G.Gfp {
   return policy === "iwai-a" || policy === "iwai-b" ? defaultGfp(chunk) : GFP_NORETRY;
 }
@@ -54,7 +73,9 @@ function chunkGfp(policy: AlsaPolicy, chunk: number): G.Gfp {
 /**
  * do_alloc_pages(dev, size): alloc_pages_exact, then, while the block is above the coherent
  * mask, again with GFP_DMA32, then GFP_DMA. The kernel does not free the refused block before
- * retrying: it leaks (recorded in `out.leaked`).
+ * retrying: it leaks (recorded in `out.leaked`). A GFP_DMA block is always inside the mask here
+ * (device masks are >= 24 bits, ZONE_DMA ends at 16 MiB), so the kernel's further retry with
+ * GFP_DMA|GFP_DMA32 for a mask below 24 bits cannot arise and is not modelled.
  */
 function doAllocPages(
   mm: Mm,
@@ -146,10 +167,14 @@ export function sgFallbackAlloc(
   return out;
 }
 
-/** The Xen PV chunk gfp: DEFAULT_GFP of the policy, or Iwai's default_gfp(remaining size). */
+/**
+ * The Xen PV chunk gfp: DEFAULT_GFP of the policy; iwai-a passes default_gfp(size) of the bytes
+ * still to allocate, iwai-b leaves the call on DEFAULT_GFP (__GFP_NORETRY in that patch). Only the
+ * xen-pv policy runs as a Xen PV guest, so only its DEFAULT_GFP (__GFP_RETRY_MAYFAIL) is used today.
+ */
 function xenGfp(policy: AlsaPolicy, remaining: number): G.Gfp {
-  if (policy === "iwai-a" || policy === "iwai-b") return defaultGfp(remaining);
-  return policy === "noretry-legacy" ? GFP_NORETRY : GFP_MAYFAIL;
+  if (policy === "iwai-a") return defaultGfp(remaining);
+  return policy === "noretry-legacy" || policy === "iwai-b" ? GFP_NORETRY : GFP_MAYFAIL;
 }
 
 /** Which way an ALSA SG buffer was allocated. */

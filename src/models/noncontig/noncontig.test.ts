@@ -118,6 +118,20 @@ describe("spec 2.1 the direct path: one contiguous request, zone retries per the
     expect(r30.chunks[0]!.pfn + 4).toBeLessThanOrEqual(2 ** 18);
   });
 
+  it("the refused block is freed before the lower-zone retry (dma_coherent_ok failure)", () => {
+    const m = machine("upstream@v6.8", "none", 30, 2048);
+    const free = () => m.pages.mm.node.zones.reduce((n, z) => n + z.freePages, 0);
+    const before = free();
+    const r = buffer(m, raw(4));
+    expect(r.calls).toHaveLength(2);
+    expect(r.leaked).toEqual([]);
+    // Only the order-2 block that was kept is missing from the free lists.
+    expect(before - free()).toBe(4);
+    m.apply({ op: "buf_free", id: r.id! });
+    expect(free()).toBe(before);
+    expect(m.check()).toEqual([]);
+  });
+
   it("__GFP_COMP and zone modifiers are refused before any page is allocated", () => {
     const m = machine("upstream@v6.8", "none");
     const r = buffer(m, raw(8, "GFP_KERNEL|__GFP_COMP"));
@@ -145,6 +159,33 @@ describe("spec 2.3 ALSA snd_dma_noncontig_alloc and the SG fallback", () => {
     expect(m.check()).toEqual([]);
   });
 
+  it("do_alloc_pages retries a chunk past the mask with GFP_DMA32, then GFP_DMA, leaking each refused block", () => {
+    const m = machine("upstream@v6.8", "none", 30, 2048);
+    const free = () => m.pages.mm.node.zones.reduce((n, z) => n + z.freePages, 0);
+    const before = free();
+    // 8 MiB: the direct order-11 request and the first 2048-page chunk exceed MAX_ORDER.
+    const r = buffer(m, { op: "snd_alloc", pages: 2048, comm: "k", worker: true });
+    expect(r).toMatchObject({ outcome: "ok", path: "fallback" });
+    const zone = (g: string) =>
+      g.includes("GFP_DMA32") ? "dma32" : g.includes("GFP_DMA") ? "dma" : "-";
+    const fallback = r.calls.filter((c) => c.site === "fallback");
+    expect(fallback.map((c) => [c.order, zone(c.gfp)])).toEqual([
+      [11, "-"],
+      [10, "-"],
+      [10, "dma32"],
+      [10, "dma"],
+      [10, "-"],
+      [10, "dma32"],
+      [10, "dma"],
+    ]);
+    expect(r.chunks.every((c) => c.pfn + c.pages <= 2 ** 18)).toBe(true);
+    // The kernel does not free a refused block before `goto again`.
+    expect(r.leaked.map((c) => c.pages)).toEqual([1024, 1024, 1024, 1024]);
+    m.apply({ op: "buf_free", id: r.id! });
+    expect(before - free()).toBe(4 * 1024);
+    expect(m.check()).toEqual([]);
+  });
+
   it("the policies' gfp for the noncontig request", () => {
     const first = (variant: string, iommu: IommuKind, pages: number) =>
       buffer(machine(variant, iommu), { op: "snd_alloc", pages, comm: "k", worker: true }).calls[0]!
@@ -157,6 +198,10 @@ describe("spec 2.3 ALSA snd_dma_noncontig_alloc and the SG fallback", () => {
     // iwai-a passes NORETRY into the IOMMU loop, so even its order-0 requests are NORETRY.
     expect(first("iwai-a@v6.8", "vtd", 8)).toContain("__GFP_NORETRY");
     expect(first("iwai-b@v6.8", "vtd", 8)).not.toContain("__GFP_NORETRY");
+    // Iwai's 16 Feb 2024 patch: without dma_ops the request keeps DEFAULT_GFP (__GFP_NORETRY)
+    // even for one page; only the fallback's one-page chunks get __GFP_RETRY_MAYFAIL.
+    expect(first("iwai-b@v6.8", "none", 1)).toBe("GFP_KERNEL|__GFP_NOWARN|__GFP_NORETRY");
+    expect(first("iwai-b@v6.8", "vtd", 1)).toContain("__GFP_RETRY_MAYFAIL");
     expect(first("noretry-legacy@v6.8", "vtd", 8)).toContain("__GFP_NORETRY");
     expect(
       buffer(machine("xen-pv@v6.8", "none"), { op: "snd_alloc", pages: 8, comm: "k", worker: true })

@@ -1,15 +1,26 @@
 /**
  * dma_alloc_noncontiguous (kernel/dma/mapping.c v6.6, added by 7d5b573) on the page allocator
- * model. Sources read: kernel/dma/mapping.c and kernel/dma/direct.c of v6.6
- * (alloc_single_sgt -> __dma_alloc_pages -> __dma_direct_alloc_pages), drivers/iommu/dma-iommu.c
- * v6.6 (__iommu_dma_alloc_noncontiguous, __iommu_dma_alloc_pages); spec sections 2.1-2.2.
+ * model; spec sections 2.1-2.2. Checked against the kernel text (v6.6 and v6.8 behave the same):
  *
- * - The request is rejected (NULL, WARN_ON_ONCE) for attrs other than
- *   DMA_ATTR_ALLOC_SINGLE_PAGES and for __GFP_COMP; the direct path also for zone modifiers.
- * - IOMMU: the backoff loop of __iommu_dma_alloc_pages; the pages are then mapped at an IOVA
- *   inside the mask (the IOVA allocator is the iova model's business and is not run here).
- * - No IOMMU: one contiguous order-get_order(size) request with the caller's gfp plus the zone
- *   of the coherent mask, retried with GFP_DMA32 then GFP_DMA while the block is out of reach.
+ * - kernel/dma/mapping.c: dma_alloc_noncontiguous refuses (WARN_ON_ONCE, NULL) attrs other than
+ *   DMA_ATTR_ALLOC_SINGLE_PAGES and __GFP_COMP; with dma-iommu ops it calls
+ *   ops->alloc_noncontiguous, else alloc_single_sgt -> __dma_alloc_pages, which also refuses
+ *   __GFP_DMA|__GFP_DMA32|__GFP_HIGHMEM, then dma_direct_alloc_pages(PAGE_ALIGN(size)).
+ * - kernel/dma/direct.c __dma_direct_alloc_pages: gfp |= dma_direct_optimal_gfp_mask (GFP_DMA if
+ *   the limit <= DMA_BIT_MASK(zone_dma_bits), else GFP_DMA32 if <= 32 bits); CMA first (none
+ *   here); alloc_pages_node(gfp, get_order(size)); a block failing dma_coherent_ok(phys, size)
+ *   is freed, then retried with GFP_DMA32 (limit < 64 bits, no zone flag yet), then GFP_DMA, then
+ *   NULL. A failed alloc_pages_node is not retried in another zone.
+ * - drivers/iommu/dma-iommu.c __iommu_dma_alloc_noncontiguous / __iommu_dma_alloc_pages:
+ *   alloc_sizes = domain->pgsize_bitmap (4K forced in if smaller), SINGLE_PAGES -> the smallest;
+ *   order_mask = alloc_sizes >> PAGE_SHIFT & GENMASK(MAX_ORDER, 0) (v6.4-v6.7; v6.8 renames it
+ *   MAX_PAGE_ORDER, still 10); gfp |= __GFP_NOWARN | __GFP_HIGHMEM; per chunk the mask is cut to
+ *   GENMASK(__fls(count), 0), orders tried from the highest, __GFP_NORETRY while order_mask >
+ *   1 << order, a failed order cleared for the rest of the request, a success split_page()d; no
+ *   page at the smallest order frees every page taken and returns NULL.
+ *
+ * The pages are then mapped at an IOVA inside the mask (the IOVA allocator is the iova model's
+ * business and is not run here).
  */
 import {
   dmaAllocPages,

@@ -37,7 +37,7 @@ const POLICY_TEXT: Record<AlsaPolicy, { commits?: string[]; differs: string }> =
   },
   "iwai-b": {
     differs:
-      "T. Iwai's v2: as iwai-a, but an IOMMU device keeps DEFAULT_GFP_RETRY (__GFP_RETRY_MAYFAIL) for dma_alloc_noncontiguous, whose backoff only uses it at the smallest order.",
+      "T. Iwai's last proposal (16 Feb 2024): DEFAULT_GFP back to __GFP_NORETRY, including the dma_alloc_noncontiguous request of a non-IOMMU device whatever its size; DEFAULT_GFP_RETRY (__GFP_RETRY_MAYFAIL) for dma_alloc_noncontiguous with an IOMMU (whose backoff only uses it at the smallest order) and for one-page fallback chunks.",
   },
   "noretry-legacy": {
     differs:

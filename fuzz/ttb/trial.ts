@@ -1,0 +1,108 @@
+/**
+ * One time-to-bug trial: an engine configuration fuzzes a canary's model on one variant from an
+ * empty corpus until the canary fires or the budget runs out. In-process engines run dmafuzz's
+ * FuzzEngine (full feedback, code coverage only, blind, or fast-check generation); `jsfuzz`
+ * runs the unchanged target under the jsfuzz binary, which reports only that canary.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { thisPackage } from "../../src/paths.js";
+import { FuzzEngine } from "../engine/engine.js";
+import { fastCheckTarget } from "../engine/fast-check-mode.js";
+import { loadTarget } from "../engine/load-target.js";
+import type { FuzzTarget } from "../engine/target.js";
+
+/** The engine configurations compared. */
+export const TTB_ENGINES = ["full", "code", "none", "fast-check", "jsfuzz"] as const;
+export type TtbEngine = (typeof TTB_ENGINES)[number];
+
+export interface TrialJob {
+  canary: string;
+  model: string;
+  variant: string;
+  engine: TtbEngine;
+  seed: number;
+  budgetMs: number;
+  /** "ttb": time the canary on a buggy variant; "fp": watch a fixed variant for false alarms. */
+  purpose: "ttb" | "fp";
+}
+
+export interface TrialResult {
+  found: boolean;
+  /** Executions and wall milliseconds until the canary fired, or the whole run when it did not. */
+  execs: number;
+  ms: number;
+  execPerSec: number;
+}
+
+const targets = new Map<string, Promise<FuzzTarget>>();
+
+/** Runs one trial. */
+export async function runTrial(job: TrialJob): Promise<TrialResult> {
+  if (job.engine === "jsfuzz") return runJsfuzz(job);
+  let target = targets.get(job.model);
+  if (target === undefined) {
+    target = loadTarget(job.model).then((loaded) => loaded.target);
+    targets.set(job.model, target);
+  }
+  const base = await target;
+  let first: { execs: number; ms: number } | null = null;
+  const engine = new FuzzEngine({
+    target: job.engine === "fast-check" ? fastCheckTarget(base) : base,
+    variant: job.variant,
+    seed: job.seed,
+    feedback: job.engine === "fast-check" ? "full" : job.engine,
+    onFinding: (event) => {
+      if (first === null && event.finding.canary === job.canary)
+        first = { execs: event.execs, ms: event.elapsedMs };
+    },
+  });
+  const stats = engine.runFor({ maxTimeMs: job.budgetMs, shouldStop: () => first !== null });
+  const hit = first as { execs: number; ms: number } | null;
+  return {
+    found: hit !== null,
+    execs: hit?.execs ?? stats.execs,
+    ms: hit?.ms ?? stats.elapsedMs,
+    execPerSec: stats.execPerSec,
+  };
+}
+
+/** jsfuzz on the CommonJS build of the target, in a scratch directory, until it finds the canary. */
+function runJsfuzz(job: TrialJob): Promise<TrialResult> {
+  const root = thisPackage().root;
+  const cwd = mkdtempSync(join(tmpdir(), "dmafuzz-ttb-jsfuzz-"));
+  mkdirSync(join(cwd, "corpus"));
+  const script = join(root, "dist", "cjs", "fuzz", "targets", `${job.model}.fuzz.js`);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(
+      join(root, "node_modules", ".bin", "jsfuzz"),
+      [relative(cwd, script), "corpus"],
+      {
+        cwd,
+        env: { ...process.env, DMAFUZZ_VARIANT: job.variant, DMAFUZZ_CANARY: job.canary },
+      },
+    );
+    let out = "";
+    const collect = (data: Buffer) => {
+      out = (out + data.toString()).slice(-20_000);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const timer = setTimeout(() => child.kill("SIGKILL"), job.budgetMs);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      const status = [...out.matchAll(/#(\d+) \S+\s+cov: \d+ corp: \d+ exec\/s: (\d+)/g)].at(-1);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({
+        found: out.includes("crash was written") && out.includes(job.canary),
+        execs: Number(status?.[1] ?? 0),
+        ms,
+        execPerSec: Number(status?.[2] ?? 0),
+      });
+    });
+  });
+}

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { summarizeTtb, type TrialRecord } from "./summary.js";
+import { runTtb, selectCanaries, ttbJobs } from "./ttb.js";
+
+const record = (
+  engine: "full" | "none",
+  found: boolean,
+  ms: number,
+  purpose: "ttb" | "fp" = "ttb",
+): TrialRecord => ({
+  canary: "c",
+  model: "m",
+  variant: purpose === "ttb" ? "bad" : "good",
+  engine,
+  seed: 1,
+  budgetMs: 10_000,
+  purpose,
+  found,
+  execs: ms * 10,
+  ms,
+  execPerSec: 10_000,
+});
+
+describe("time-to-bug statistics", () => {
+  it("summarizes found trials, censors misses at the budget, and counts false positives", () => {
+    const records = [
+      ...[100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((ms) => record("full", true, ms)),
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map(() => record("none", false, 10_000)),
+      record("none", true, 9_000),
+      record("none", true, 9_500),
+      record("full", true, 50, "fp"),
+    ];
+    const { rows, comparisons, falsePositives } = summarizeTtb(records);
+    expect(rows.find((r) => r.engine === "full")).toMatchObject({
+      trials: 10,
+      found: 10,
+      medianSeconds: 0.55,
+      medianExecs: 5500,
+    });
+    expect(rows.find((r) => r.engine === "none")).toMatchObject({
+      trials: 10,
+      found: 2,
+      medianSeconds: 9.25,
+    });
+    expect(comparisons).toHaveLength(1);
+    expect(comparisons[0]?.verdict).toMatch(/^none has higher seconds to find than full feedback/);
+    expect(falsePositives).toEqual([{ canary: "c", variant: "good", trials: 1, fired: 1 }]);
+  });
+
+  it("plans trials per canary and engine on the first buggy variant, and one watch per fixed variant", () => {
+    const { canaries } = selectCanaries(["iova-max32-stale"]);
+    const jobs = ttbJobs({
+      canaries,
+      engines: ["full", "none"],
+      trials: 3,
+      budgetMs: 1000,
+      seed: 5,
+    });
+    expect(jobs.filter((j) => j.purpose === "ttb")).toHaveLength(6);
+    expect(new Set(jobs.filter((j) => j.purpose === "ttb").map((j) => j.variant))).toEqual(
+      new Set(["v5.17"]),
+    );
+    expect(jobs.filter((j) => j.purpose === "fp").map((j) => j.variant)).toEqual([
+      "v5.18",
+      "v6.2",
+      "v6.7",
+    ]);
+    expect(selectCanaries(["nope"]).unknown).toEqual(["nope"]);
+  });
+});
+
+describe("dmafuzz ttb on the IOVA canary (built engine, worker threads)", () => {
+  it("full feedback finds iova-max32-stale in both trials and never on a fixed variant", async () => {
+    const out = mkdtempSync(join(tmpdir(), "dmafuzz-ttb-"));
+    const { canaries } = selectCanaries(["iova-max32-stale"]);
+    const { summary } = await runTtb({
+      canaries: canaries.map((c) => ({ ...c, silentOn: ["v6.7"] })),
+      engines: ["full"],
+      trials: 2,
+      budgetMs: 15_000,
+      workers: 2,
+      seed: 1,
+      out,
+    });
+    expect(summary.rows[0]).toMatchObject({ engine: "full", trials: 2, found: 2 });
+    expect(summary.falsePositives).toEqual([
+      { canary: "iova-max32-stale", variant: "v6.7", trials: 1, fired: 0 },
+    ]);
+    for (const file of ["ttb.json", "ttb.md", "ttb.svg"])
+      expect(existsSync(join(out, file))).toBe(true);
+    expect(readFileSync(join(out, "ttb.md"), "utf8")).toContain(
+      "| iova-max32-stale | v5.17 | full | 2/2 |",
+    );
+  }, 60_000);
+});

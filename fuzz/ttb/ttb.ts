@@ -1,0 +1,106 @@
+/**
+ * `dmafuzz ttb`: for each canary on its first buggy variant, N independent trials per engine
+ * from an empty corpus; and a false-positive watch with full feedback on each fixed variant.
+ * Trials run on a worker_threads pool; results go to OUT/ttb.json, ttb.md and ttb.svg.
+ */
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { type Canary, CANARIES } from "../../src/oracles/canaries.js";
+import { runWorkerPool } from "../../src/parallel/pool.js";
+import { thisPackage } from "../../src/paths.js";
+import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { renderTtbChart, renderTtbMarkdown } from "./render.js";
+import { summarizeTtb, type TrialRecord, type TtbSummary } from "./summary.js";
+import type { TrialJob, TtbEngine } from "./trial.js";
+
+export interface TtbOptions {
+  canaries: readonly Canary[];
+  engines: readonly TtbEngine[];
+  trials: number;
+  budgetMs: number;
+  workers: number;
+  seed: number;
+  out: string;
+  /** Watch fixed variants for false positives (default true). */
+  falsePositives?: boolean;
+  onTrial?: (record: TrialRecord, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The trials of a run, in a fixed order. */
+export function ttbJobs(o: Omit<TtbOptions, "workers" | "out">): TrialJob[] {
+  const jobs: TrialJob[] = [];
+  for (const c of o.canaries) {
+    const variant = c.firesOn[0] as string;
+    for (const engine of o.engines) {
+      for (let t = 0; t < o.trials; t++) {
+        jobs.push({
+          canary: c.id,
+          model: c.model,
+          variant,
+          engine,
+          seed: o.seed + t,
+          budgetMs: o.budgetMs,
+          purpose: "ttb",
+        });
+      }
+    }
+    if (o.falsePositives === false) continue;
+    for (const variant of c.silentOn) {
+      jobs.push({
+        canary: c.id,
+        model: c.model,
+        variant,
+        engine: "full",
+        seed: o.seed,
+        budgetMs: o.budgetMs,
+        purpose: "fp",
+      });
+    }
+  }
+  return jobs;
+}
+
+/** Runs the benchmark and writes its files; returns the summary. */
+export async function runTtb(
+  options: TtbOptions,
+): Promise<{ summary: TtbSummary; records: TrialRecord[] }> {
+  const jobs = ttbJobs(options);
+  const records: TrialRecord[] = [];
+  await runWorkerPool<TrialJob, TrialRecord>(jobs, {
+    script: join(thisPackage().root, "dist", "fuzz", "ttb", "worker.js"),
+    workers: options.workers,
+    signal: options.signal,
+    onResult: (result, job) => {
+      const record = { ...job, ...result };
+      records.push(record);
+      options.onTrial?.(record, records.length, jobs.length);
+    },
+  });
+  const summary = summarizeTtb(records);
+  const environment = `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${options.workers} worker(s) in parallel`;
+  writeFileAtomic(
+    join(options.out, "ttb.json"),
+    `${JSON.stringify({ environment, options: { ...options, canaries: options.canaries.map((c) => c.id), onTrial: undefined, signal: undefined }, summary, records }, null, 2)}\n`,
+  );
+  writeFileAtomic(
+    join(options.out, "ttb.md"),
+    renderTtbMarkdown(summary, {
+      budgetS: options.budgetMs / 1000,
+      trials: options.trials,
+      environment,
+    }),
+  );
+  if (records.some((r) => r.purpose === "ttb"))
+    writeFileAtomic(join(options.out, "ttb.svg"), await renderTtbChart(records));
+  return { summary, records };
+}
+
+/** Canaries by id (all when none are named); unknown ids are returned separately. */
+export function selectCanaries(ids: readonly string[]): { canaries: Canary[]; unknown: string[] } {
+  if (ids.length === 0) return { canaries: [...CANARIES], unknown: [] };
+  return {
+    canaries: CANARIES.filter((c) => ids.includes(c.id)),
+    unknown: ids.filter((id) => !CANARIES.some((c) => c.id === id)),
+  };
+}

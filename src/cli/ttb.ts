@@ -1,0 +1,88 @@
+/**
+ * `dmafuzz ttb`: the time-to-bug benchmark of the fuzz engines on the canaries (see
+ * fuzz/ttb/ttb.ts). Prints one line per trial and the summary table; writes ttb.json, ttb.md
+ * and ttb.svg.
+ */
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { TTB_ENGINES, type TtbEngine } from "../../fuzz/ttb/trial.js";
+import { runTtb, selectCanaries } from "../../fuzz/ttb/ttb.js";
+import { asUsageError } from "./bench.js";
+import { type CliContext, type CommandResult, printed } from "./command.js";
+import { commandUsage } from "./help.js";
+import { parseCount, parseOptions } from "./parse-options.js";
+import { UsageError } from "./usage-error.js";
+
+const list = (value: string | undefined): string[] =>
+  (value ?? "").split(",").filter((s) => s.length > 0);
+
+/** Runs `dmafuzz ttb`; trial lines go to `progress` (stderr by default). */
+export async function ttbCommand(
+  args: string[],
+  context: CliContext,
+  progress: { write(line: string): unknown } = process.stderr,
+): Promise<CommandResult> {
+  const { values, positionals } = parseOptions("ttb", args, {
+    trials: { type: "string" },
+    "budget-s": { type: "string" },
+    engines: { type: "string" },
+    canaries: { type: "string" },
+    workers: { type: "string" },
+    seed: { type: "string" },
+    "no-fp": { type: "boolean" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) return printed([commandUsage.ttb ?? ""]);
+  if (positionals.length > 0) throw new UsageError(`ttb: unexpected argument '${positionals[0]}'`);
+  const engines = list(values.engines ?? "full,code,none,fast-check");
+  const badEngine = engines.find((e) => !(TTB_ENGINES as readonly string[]).includes(e));
+  if (badEngine !== undefined)
+    throw new UsageError(`ttb: unknown engine '${badEngine}' (known: ${TTB_ENGINES.join(", ")})`);
+  const { canaries, unknown } = selectCanaries(list(values.canaries));
+  if (unknown.length > 0)
+    throw new UsageError(`ttb: unknown canary '${unknown[0]}' (see 'dmafuzz list --canaries')`);
+  const count = (flag: string, value: string | undefined, fallback: number, min = 1) => {
+    if (value === undefined) return fallback;
+    const n = parseCount("ttb", flag, value);
+    if (n < min) throw new UsageError(`ttb: ${flag} must be at least ${min}`);
+    return n;
+  };
+  const out = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "ttb"));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const { summary } = await runTtb({
+      canaries,
+      engines: engines as TtbEngine[],
+      trials: count("--trials", values.trials, 10),
+      budgetMs: count("--budget-s", values["budget-s"], 60) * 1000,
+      workers: count("--workers", values.workers, availableParallelism()),
+      seed: count("--seed", values.seed, 1, 0),
+      falsePositives: values["no-fp"] !== true,
+      out,
+      signal: controller.signal,
+      onTrial: (r, done, total) =>
+        progress.write(
+          `[${done}/${total}] ${r.purpose} ${r.canary} ${r.variant} ${r.engine} seed ${r.seed}: ${r.found ? "found" : "not found"} after ${r.execs} execs, ${(r.ms / 1000).toFixed(2)} s\n`,
+        ),
+    });
+    const lines = summary.rows.map(
+      (r) =>
+        `${r.canary} [${r.engine}]: ${r.found}/${r.trials} found, median ${r.medianSeconds === null ? "-" : `${r.medianSeconds.toFixed(2)} s, ${r.medianExecs} execs`}`,
+    );
+    const fp = summary.falsePositives.filter((f) => f.fired > 0);
+    lines.push(
+      fp.length === 0
+        ? "false positives: none"
+        : `false positives: ${fp.map((f) => `${f.canary} on ${f.variant}`).join(", ")}`,
+    );
+    lines.push(`report: ${join(out, "ttb.md")}`);
+    return printed(lines, fp.length > 0 ? 1 : 0);
+  } catch (error) {
+    throw asUsageError(error, out);
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}

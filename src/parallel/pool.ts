@@ -1,0 +1,105 @@
+/**
+ * A worker_threads pool for deterministic jobs: each worker gets one job at a time and the next
+ * as soon as it replies, so long and short jobs balance across workers. Results reach
+ * `onResult` in completion order; the caller persists them. The worker script answers each
+ * {@link PoolRequest} with a {@link PoolReply} (see {@link serveJobs}).
+ */
+import { Worker } from "node:worker_threads";
+
+/** Pool to worker: run this job. */
+export interface PoolRequest<Job> {
+  id: number;
+  job: Job;
+}
+
+/** Worker to pool: the job's result, or the error it threw. */
+export type PoolReply<Result> =
+  { id: number; ok: true; result: Result } | { id: number; ok: false; error: string };
+
+export interface WorkerPoolOptions<Job, Result> {
+  /** The compiled worker script (it calls serveJobs). */
+  script: string;
+  workers: number;
+  onResult: (result: Result, job: Job) => void;
+  /** Stops the run: workers are terminated, jobs in flight are dropped. */
+  signal?: AbortSignal;
+  /** Passed to every worker as workerData. */
+  workerData?: unknown;
+}
+
+/** How a pool run ended. */
+export interface WorkerPoolOutcome {
+  completed: number;
+  interrupted: boolean;
+}
+
+/** Runs `jobs` on up to `workers` threads; rejects on the first job that throws or worker that dies. */
+export function runWorkerPool<Job, Result>(
+  jobs: readonly Job[],
+  options: WorkerPoolOptions<Job, Result>,
+): Promise<WorkerPoolOutcome> {
+  const count = Math.min(options.workers, jobs.length);
+  if (count === 0 || options.signal?.aborted) {
+    return Promise.resolve({ completed: 0, interrupted: options.signal?.aborted ?? false });
+  }
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let completed = 0;
+    let settled = false;
+    const finish = (outcome: WorkerPoolOutcome | Error) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener("abort", onAbort);
+      void Promise.all(workers.map((w) => w.terminate())).then(() =>
+        outcome instanceof Error ? reject(outcome) : resolve(outcome),
+      );
+    };
+    const onAbort = () => finish({ completed, interrupted: true });
+    options.signal?.addEventListener("abort", onAbort);
+    const dispatch = (worker: Worker) => {
+      if (next >= jobs.length) return;
+      const request: PoolRequest<Job> = { id: next, job: jobs[next] as Job };
+      next++;
+      worker.postMessage(request);
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(options.script, { workerData: options.workerData });
+      workers.push(worker);
+      worker.on("message", (reply: PoolReply<Result>) => {
+        if (settled) return;
+        if (!reply.ok) {
+          finish(new Error(`job ${reply.id} failed: ${reply.error}`));
+          return;
+        }
+        completed++;
+        options.onResult(reply.result, jobs[reply.id] as Job);
+        if (completed === jobs.length) finish({ completed, interrupted: false });
+        else dispatch(worker);
+      });
+      worker.on("error", (error) => finish(error));
+      worker.on("exit", (code) => {
+        if (!settled && code !== 0) finish(new Error(`worker exited with code ${code}`));
+      });
+      dispatch(worker);
+    }
+  });
+}
+
+/** In a worker script: answers every job with `run(job)` (which may be async). */
+export function serveJobs<Job, Result>(run: (job: Job) => Result | Promise<Result>): void {
+  // Imported lazily so that importing this module in the main thread costs nothing extra.
+  void import("node:worker_threads").then(({ parentPort }) => {
+    if (parentPort === null) throw new Error("serveJobs must run in a worker thread");
+    const port = parentPort;
+    port.on("message", async (request: PoolRequest<Job>) => {
+      try {
+        const result = await run(request.job);
+        port.postMessage({ id: request.id, ok: true, result } satisfies PoolReply<Result>);
+      } catch (error) {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        port.postMessage({ id: request.id, ok: false, error: message } satisfies PoolReply<Result>);
+      }
+    });
+  });
+}
