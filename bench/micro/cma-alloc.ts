@@ -11,6 +11,7 @@ import type { CmaAllocResult, CmaOp } from "../../src/models/cma/index.js";
 import { filledArea, SCENARIO_PID } from "../../src/models/cma/scenarios.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
+import { quantileSorted } from "../../src/stats/summary.js";
 
 /** The policies measured. */
 export const CMA_POLICIES = ["fail-fast", "retry-5x100ms", "nofail", "pin-wait"] as const;
@@ -54,10 +55,6 @@ function runOnce(variant: string, ops: readonly CmaOp[], seed: number): CmaAlloc
   return last as CmaAllocResult;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-}
-
 /** Measures every policy in both cases over `trials` seeds; tinybench runs for `timeMs` each. */
 export async function measureCmaAlloc(
   trials = 20,
@@ -79,8 +76,8 @@ export async function measureCmaAlloc(
         ok: count("ok"),
         fail: count("fail"),
         hang: count("hang"),
-        medianMs: Number(quantile(ms, 0.5).toFixed(3)),
-        p95Ms: Number(quantile(ms, 0.95).toFixed(3)),
+        medianMs: Number(quantileSorted(ms, 0.5).toFixed(3)),
+        p95Ms: Number(quantileSorted(ms, 0.95).toFixed(3)),
         maxMs: Number((ms.at(-1) ?? 0).toFixed(3)),
       });
       bench.add(`${variant} ${pins}`, () => {

@@ -6,6 +6,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { measureCmaAlloc } from "./cma-alloc.js";
 import { measureIovaMemory } from "./iova-memory.js";
 import { measurePageallocMemory } from "./pagealloc-memory.js";
 import { measureReplay } from "./replay.js";
@@ -36,6 +37,19 @@ console.log(
 const pagealloc = measurePageallocMemory();
 console.log(`Page allocator: ${JSON.stringify(pagealloc)}`);
 
+const cma = await measureCmaAlloc();
+console.log("cma_alloc latency per policy (virtual time; scenario runs per second in real time):");
+console.table(
+  cma.figures.map((f) => ({
+    policy: f.variant,
+    pins: f.pins,
+    "ok/fail/hang": `${f.ok}/${f.fail}/${f.hang}`,
+    "median ms": f.medianMs,
+    "p95 ms": f.p95Ms,
+    "runs/s": f.runsPerSecond,
+  })),
+);
+
 const out = join(pkg.root, "reports", "latest", "micro.json");
 const environment = {
   node: process.version,
@@ -43,5 +57,8 @@ const environment = {
   cpu: cpus()[0]?.model,
   cores: cpus().length,
 };
-writeFileAtomic(out, `${JSON.stringify({ environment, replay, memory, pagealloc }, null, 2)}\n`);
+writeFileAtomic(
+  out,
+  `${JSON.stringify({ environment, replay, memory, pagealloc, cma }, null, 2)}\n`,
+);
 console.log(`written: ${out}`);

@@ -25,6 +25,8 @@ export interface WorkerPoolOptions<Job, Result> {
   signal?: AbortSignal;
   /** Passed to every worker as workerData. */
   workerData?: unknown;
+  /** Names a job in error messages. */
+  describe?: (job: Job) => string;
 }
 
 /** How a pool run ended. */
@@ -68,18 +70,25 @@ export function runWorkerPool<Job, Result>(
       workers.push(worker);
       worker.on("message", (reply: PoolReply<Result>) => {
         if (settled) return;
+        const job = jobs[reply.id] as Job;
         if (!reply.ok) {
-          finish(new Error(`job ${reply.id} failed: ${reply.error}`));
+          finish(new Error(`job ${options.describe?.(job) ?? reply.id} failed: ${reply.error}`));
+          return;
+        }
+        try {
+          options.onResult(reply.result, job);
+        } catch (error) {
+          finish(error instanceof Error ? error : new Error(String(error)));
           return;
         }
         completed++;
-        options.onResult(reply.result, jobs[reply.id] as Job);
         if (completed === jobs.length) finish({ completed, interrupted: false });
         else dispatch(worker);
       });
       worker.on("error", (error) => finish(error));
+      // A worker never exits by itself while jobs remain: any exit before the end is an error.
       worker.on("exit", (code) => {
-        if (!settled && code !== 0) finish(new Error(`worker exited with code ${code}`));
+        if (!settled) finish(new Error(`a worker exited with code ${code}`));
       });
       dispatch(worker);
     }
