@@ -41,6 +41,13 @@ export interface LoadTargetOptions {
   packageRoot?: string;
   /** The instrumented mirror (default: `<root>/dist/.instrumented`). */
   mirrorRoot?: string;
+  /** The module to import, relative to dist/ (default: `targetModulePath(name)`): a test-only target. */
+  modulePath?: string;
+  /**
+   * Whether to refresh the mirror first (default true). Campaign workers pass false: their main
+   * thread refreshed it, and N threads re-hashing the tree at once would only slow the start.
+   */
+  refresh?: boolean;
 }
 
 /** A loaded target and what the mirror refresh did. */
@@ -62,12 +69,15 @@ export async function loadTarget(
   const root = options.packageRoot ?? thisPackage().root;
   const distRoot = join(root, "dist");
   const mirrorRoot = options.mirrorRoot ?? join(distRoot, ".instrumented");
-  const relPath = targetModulePath(name);
+  const relPath = options.modulePath ?? targetModulePath(name);
   if (!existsSync(join(distRoot, ...relPath.split("/")))) {
     const known = availableTargets(distRoot).join(", ");
     throw new Error(`no built fuzz target '${name}' in ${distRoot} (built: ${known})`);
   }
-  const mirror = prepareInstrumentedTree(distRoot, mirrorRoot, shouldInstrument);
+  const mirror =
+    options.refresh === false
+      ? { instrumented: 0, copied: 0, unchanged: 0, removed: 0 }
+      : prepareInstrumentedTree(distRoot, mirrorRoot, shouldInstrument);
   const modulePath = join(mirrorRoot, ...relPath.split("/"));
   const module = (await import(pathToFileURL(modulePath).href)) as { target?: FuzzTarget };
   const target = module.target;

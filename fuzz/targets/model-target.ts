@@ -46,20 +46,31 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
 ): FuzzTarget {
   const { def } = spec;
 
-  /** Applies one op with the oracle; records it in the trace. */
+  /**
+   * Applies one op with the oracle; records it in the trace. State features go to the sink only
+   * when they change (`last` holds the previous op's values): every (feature, value) pair a run
+   * reaches is still reported, without repeating the unchanged ones at every op.
+   */
   function step(
     model: M,
     oracle: StepOracle<Op, Result>,
     trace: Record<string, unknown>[],
     op: Op,
     sink?: StateFeatureSink,
+    last?: number[],
   ) {
     const index = trace.length;
     trace.push(def.encodeOp(op));
     const result = model.apply(op);
-    if (sink) {
+    if (sink && last) {
       let slot = 0;
-      for (const value of Object.values(model.features())) sink.add(slot++, value);
+      for (const value of Object.values(model.features())) {
+        if (last[slot] !== value) {
+          last[slot] = value;
+          sink.add(slot, value);
+        }
+        slot++;
+      }
     }
     return { index, result, finding: oracle.check(op, result, index) };
   }
@@ -70,12 +81,13 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     const records = new Records(data, spec.recordBytes);
     const decoder = spec.newDecoder(records, model);
     const trace: Record<string, unknown>[] = [];
-    const first = step(model, oracle, trace, decoder.init, sink);
+    const last: number[] = [];
+    const first = step(model, oracle, trace, decoder.init, sink, last);
     if (first.finding) return { finding: first.finding, trace };
     for (let i = 0; i < records.ops; i++) {
       const op = decoder.op(i);
       if (op === null) continue;
-      const { index, result, finding } = step(model, oracle, trace, op, sink);
+      const { index, result, finding } = step(model, oracle, trace, op, sink, last);
       if (finding) return { finding, trace };
       decoder.observe(op, index, result);
     }

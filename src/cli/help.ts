@@ -59,6 +59,37 @@ Options:
   -h, --help              show this help
 
 Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun with --resume).`,
+  fuzz: `Usage: dmafuzz fuzz --target <model> [--variant v] [--workers N] [--max-time S] [--runs N]
+                    [--seed N] [--out DIR] [--resume] [--feedback full|code|state|none]
+                    [--timeout S]
+
+Runs a coverage-guided fuzz campaign on worker threads that share new corpus entries. Each
+worker saves what it finds at once: new inputs to DIR/corpus/ (one file per input, named by its
+SHA-1) and findings to DIR/findings/<signature>/ (input.bin, trace.jsonl, minimized.jsonl,
+finding.json). Prints libFuzzer-style status lines ("#N NEW cov: .. ft: .. corp: .. exec/s: ..
+rss: ..Mb") and a FINDING line per new signature; writes DIR/stats.json and appends DIR/stats.csv.
+A worker that dies or one execution that runs past --timeout is saved as a crash or timeout
+finding, and the worker is replaced. Targets: the models' (see 'dmafuzz list') and toy.
+
+Options:
+  --target <model>  the fuzz target (fuzz/targets/<model>.fuzz.ts, or toy)
+  --variant v       model variant (default: the target's default variant)
+  --workers N       worker threads (default: one per core); worker i uses seed + i
+  --max-time S      stop after S seconds
+  --runs N          stop after N executions in all (this session)
+  --seed N          seed of the first worker (default 1)
+  --out DIR         campaign directory (default: fuzz-out/<model>)
+  --resume          continue the campaign in DIR: its corpus seeds every worker, its saved
+                    findings are not reported again, its statistics add up
+  --feedback MODE   what keeps an input: full (code and model state, default), code, state,
+                    none (blind generation)
+  --timeout S       one execution running longer is a timeout finding (default 10)
+  -h, --help        show this help
+
+Runs until --max-time, --runs, SIGINT or SIGTERM; each stops the workers after their current
+execution and writes the statistics.
+
+Exit status: 0 stopped with everything saved, 2 bad input.`,
   report: `Usage: dmafuzz report DIR
 
 Re-renders DIR/report.md, DIR/results.csv and DIR/index.html from DIR/results.json (written by
@@ -102,6 +133,7 @@ Commands:
   main     the main job (npm start): replay the golden traces and write a summary
   ttb      time-to-bug benchmark of the fuzz engines on the known bugs
   bench    run benchmark suites on worker threads and write a report
+  fuzz     run a fuzz campaign on worker threads
   report   re-render a benchmark report from its results.json
   help     show this help, or 'dmafuzz help <command>'
 

@@ -6,6 +6,7 @@
 import { TraceError } from "../sim/jsonl.js";
 import { type CliContext, type CommandResult, ExitCode, printed } from "./command.js";
 import { benchCommand } from "./bench.js";
+import { fuzzCommand } from "./fuzz.js";
 import { commandUsage, mainUsage } from "./help.js";
 import { listCommand } from "./list.js";
 import { mainJobCommand } from "./main-job.js";
@@ -21,6 +22,7 @@ const commands: Readonly<Record<string, Command>> = {
   list: listCommand,
   main: mainJobCommand,
   bench: benchCommand,
+  fuzz: fuzzCommand,
   report: reportCommand,
   ttb: ttbCommand,
 };

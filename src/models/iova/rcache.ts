@@ -33,7 +33,8 @@ interface CpuRcache {
 }
 
 interface RcacheClass {
-  cpus: CpuRcache[];
+  /** Per-CPU magazines, created at a CPU's first use of the class (empty until then). */
+  cpus: (CpuRcache | undefined)[];
   /** The depot; its end is the top of the stack (array slot depot_size - 1, or the list head). */
   depot: Magazine[];
   /** Pending trim work's timer id (v6.7+), or -1. */
@@ -59,12 +60,8 @@ export class IovaRcache {
   ) {
     this.magazineSize = domain.variant.magazineSize;
     this.listDepot = domain.variant.depot === "list-trimmed";
-    for (let i = 0; i < RCACHE_CLASSES; i++) {
-      const perCpu: CpuRcache[] = [];
-      for (let c = 0; c < cpus; c++)
-        perCpu.push({ loaded: this.newMagazine(), prev: this.newMagazine() });
-      this.classes.push({ cpus: perCpu, depot: [], trimTimer: -1 });
-    }
+    for (let i = 0; i < RCACHE_CLASSES; i++)
+      this.classes.push({ cpus: [], depot: [], trimTimer: -1 });
   }
 
   /**
@@ -75,7 +72,7 @@ export class IovaRcache {
     const cls = orderBase2(size);
     if (cls >= RCACHE_CLASSES) return 0;
     const rcache = this.classes[cls] as RcacheClass;
-    const cpuCache = rcache.cpus[cpu] as CpuRcache;
+    const cpuCache = this.cpuCache(rcache, cpu);
     if (cpuCache.loaded.size === 0) {
       if (cpuCache.prev.size > 0) {
         this.swap(cpuCache);
@@ -95,7 +92,7 @@ export class IovaRcache {
     const cls = orderBase2(size);
     if (cls >= RCACHE_CLASSES) return false;
     const rcache = this.classes[cls] as RcacheClass;
-    const cpuCache = rcache.cpus[cpu] as CpuRcache;
+    const cpuCache = this.cpuCache(rcache, cpu);
     let toFree: Magazine | null = null;
     if (cpuCache.loaded.size === this.magazineSize) {
       if (cpuCache.prev.size < this.magazineSize) {
@@ -124,7 +121,8 @@ export class IovaRcache {
   flushCpu(cpu: number): number {
     let freed = 0;
     for (const rcache of this.classes) {
-      const cpuCache = rcache.cpus[cpu] as CpuRcache;
+      const cpuCache = rcache.cpus[cpu];
+      if (cpuCache === undefined) continue;
       freed += this.freeToTree(cpuCache.loaded);
       freed += this.freeToTree(cpuCache.prev);
     }
@@ -151,7 +149,7 @@ export class IovaRcache {
   recount(): number {
     let n = 0;
     for (const rcache of this.classes) {
-      for (const c of rcache.cpus) n += c.loaded.size + c.prev.size;
+      for (const c of rcache.cpus) n += c === undefined ? 0 : c.loaded.size + c.prev.size;
       for (const mag of rcache.depot) n += mag.size;
     }
     return n;
@@ -162,7 +160,10 @@ export class IovaRcache {
     return this.classes.map((rcache) => {
       const depot = rcache.depot.map(magazinePfns);
       return {
-        cpus: rcache.cpus.map((c) => [magazinePfns(c.loaded), magazinePfns(c.prev)]),
+        cpus: Array.from({ length: this.cpus }, (_, cpu) => {
+          const c = rcache.cpus[cpu];
+          return c === undefined ? [[], []] : [magazinePfns(c.loaded), magazinePfns(c.prev)];
+        }),
         depot: this.listDepot ? depot.reverse() : depot,
       };
     });
@@ -181,6 +182,16 @@ export class IovaRcache {
     let n = 0;
     for (const rcache of this.classes) n += rcache.depot.length;
     return n;
+  }
+
+  /** A CPU's magazines of one class, created empty at first use (as if there since init). */
+  private cpuCache(rcache: RcacheClass, cpu: number): CpuRcache {
+    let c = rcache.cpus[cpu];
+    if (c === undefined) {
+      c = { loaded: this.newMagazine(), prev: this.newMagazine() };
+      rcache.cpus[cpu] = c;
+    }
+    return c;
   }
 
   private newMagazine(): Magazine {

@@ -12,7 +12,7 @@
 /** The NIL node id: "no node", as a NULL rb_node pointer. */
 export const NIL = 0;
 
-const INITIAL_CAPACITY = 64;
+const INITIAL_CAPACITY = 16;
 /** Bytes per node across all the arrays: lo, hi (8 each), five links (4 each), color (1). */
 const NODE_BYTES = 8 + 8 + 4 * 5 + 1;
 

@@ -1,0 +1,116 @@
+/**
+ * A campaign's statistics on disk: OUT/stats.json, the current totals, replaced atomically every
+ * status interval and at the end; and OUT/stats.csv, one row appended per interval, so
+ * coverage and features can be plotted over time. Both carry over a --resume.
+ */
+import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { CampaignInputError } from "./input-error.js";
+
+/** One finding signature in stats.json. */
+export interface FindingStat {
+  signature: string;
+  kind: string;
+  message: string;
+  /** Its directory, relative to OUT. */
+  dir: string;
+  /** Time to first: campaign-wide executions and fuzzing milliseconds. */
+  execs: number;
+  ms: number;
+}
+
+/** One run of the campaign (the first, then one per --resume). */
+export interface SessionStat {
+  start: string;
+  /** null while it runs (or when it was killed before writing its end). */
+  end: string | null;
+  execs: number;
+  workers: number;
+  seed: number;
+}
+
+/** The stats.json document. */
+export interface CampaignStats {
+  target: string;
+  variant: string;
+  feedback: string;
+  /** Workers and seed of the latest session. */
+  workers: number;
+  seed: number;
+  /** Executions over all sessions. */
+  execs: number;
+  /** Executions per second of the latest session. */
+  execPerSec: number;
+  /** Fuzzing milliseconds over all sessions. */
+  elapsedMs: number;
+  corpusSize: number;
+  codeFeatures: number;
+  allFeatures: number;
+  findings: FindingStat[];
+  startTime: string;
+  endTime: string | null;
+  sessions: SessionStat[];
+}
+
+export function statsPath(outDir: string): string {
+  return join(outDir, "stats.json");
+}
+
+/** Reads OUT/stats.json, or undefined when there is none; a damaged one is bad input. */
+export function readStats(outDir: string): CampaignStats | undefined {
+  const path = statsPath(outDir);
+  if (!existsSync(path)) return undefined;
+  let stats: Partial<CampaignStats>;
+  try {
+    stats = JSON.parse(readFileSync(path, "utf8")) as Partial<CampaignStats>;
+  } catch (error) {
+    throw new CampaignInputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof stats.execs !== "number" || !Array.isArray(stats.findings)) {
+    throw new CampaignInputError(`${path}: not a dmafuzz campaign's stats.json`);
+  }
+  return stats as CampaignStats;
+}
+
+export function writeStats(outDir: string, stats: CampaignStats): void {
+  writeFileAtomic(statsPath(outDir), `${JSON.stringify(stats, null, 2)}\n`);
+}
+
+/** A row of stats.csv. `execPerSec` is the rate over the interval the row closes. */
+export interface CsvRow {
+  elapsedS: number;
+  execs: number;
+  execPerSec: number;
+  cov: number;
+  ft: number;
+  corpus: number;
+  findings: number;
+}
+
+const CSV_HEADER = "elapsed_s,execs,exec_per_s,cov,ft,corpus,findings\n";
+
+/**
+ * Makes OUT/stats.csv ready for appending: writes the header when it is missing, and drops a
+ * last row cut short by a kill (rows are appended, not replaced).
+ */
+export function prepareCsv(outDir: string): void {
+  const path = join(outDir, "stats.csv");
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const whole = text.lastIndexOf("\n") + 1;
+  if (whole === 0) writeFileAtomic(path, CSV_HEADER);
+  else if (whole < text.length) truncateSync(path, whole);
+}
+
+export function appendCsvRow(outDir: string, row: CsvRow): void {
+  const line = [
+    row.elapsedS.toFixed(1),
+    row.execs,
+    Math.round(row.execPerSec),
+    row.cov,
+    row.ft,
+    row.corpus,
+    row.findings,
+  ].join(",");
+  appendFileSync(join(outDir, "stats.csv"), `${line}\n`);
+}
