@@ -38,6 +38,7 @@ export async function fuzzCommand(
     resume: { type: "boolean" },
     feedback: { type: "string" },
     timeout: { type: "string" },
+    "max-len": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.fuzz ?? ""]);
@@ -57,6 +58,8 @@ export async function fuzzCommand(
   if (workers === 0) throw new UsageError("fuzz: --workers must be at least 1");
   if (timeoutS === 0) throw new UsageError("fuzz: --timeout must be at least 1");
   const maxRuns = count("--runs", values.runs);
+  const maxLen = count("--max-len", values["max-len"]);
+  if (maxLen === 0) throw new UsageError("fuzz: --max-len must be at least 1");
   const outDir = resolve(values.out ?? join("fuzz-out", values.target));
 
   const controller = new AbortController();
@@ -76,6 +79,7 @@ export async function fuzzCommand(
       ...(maxTimeS !== undefined && { maxTimeMs: maxTimeS * 1000 }),
       ...(maxRuns !== undefined && { maxRuns }),
       timeoutMs: timeoutS * 1000,
+      ...(maxLen !== undefined && { maxInputBytes: maxLen }),
       signal: controller.signal,
       log: (line) => sink.write(`${line}\n`),
     });

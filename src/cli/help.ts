@@ -61,7 +61,7 @@ Options:
 Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun with --resume).`,
   fuzz: `Usage: dmafuzz fuzz --target <model> [--variant v] [--workers N] [--max-time S] [--runs N]
                     [--seed N] [--out DIR] [--resume] [--feedback full|code|state|none]
-                    [--timeout S]
+                    [--timeout S] [--max-len BYTES]
 
 Runs a coverage-guided fuzz campaign on worker threads that share new corpus entries. Each
 worker saves what it finds at once: new inputs to DIR/corpus/ (one file per input, named by its
@@ -84,6 +84,7 @@ Options:
   --feedback MODE   what keeps an input: full (code and model state, default), code, state,
                     none (blind generation)
   --timeout S       one execution running longer is a timeout finding (default 10)
+  --max-len BYTES   largest input generated (default 1024; as libFuzzer's -max_len)
   -h, --help        show this help
 
 Runs until --max-time, --runs, SIGINT or SIGTERM; each stops the workers after their current
