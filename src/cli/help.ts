@@ -26,15 +26,22 @@ Options:
   --canaries  list the canaries instead of the models
   --json      print one JSON object instead of text
   -h, --help  show this help`,
-  main: `Usage: dmafuzz main [--golden <dir>] [--out <dir>]
+  main: `Usage: dmafuzz main [--golden <dir>] [--out <dir>] [--fuzz-s S] [--workers N] [--no-fuzz]
+                    [--no-bench]
 
-The main job behind 'npm start': replays the golden traces from the real kernel on the models and
-writes summary.json and summary.md.
+The main job behind 'npm start': replays the golden traces from the real kernel on the models
+(summary.json, summary.md), runs a short fuzz campaign on every model's target on the variant
+its first canary names as buggy (fuzz/<model>/, resumed on later runs), runs the quick form of
+every benchmark suite (bench/), and writes index.html linking them.
 
 Options:
   --golden <dir>  golden trace directory (default: $DMAFUZZ_GOLDEN, else ../shared/golden beside
                   the package)
   --out <dir>     report directory (default: reports/latest in the package)
+  --fuzz-s S      seconds of fuzzing per target (default 20)
+  --workers N     worker threads for fuzzing and benchmarks (default: one per core)
+  --no-fuzz       skip the fuzz campaigns
+  --no-bench      skip the benchmarks
   -h, --help      show this help
 
 Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input.`,
@@ -131,7 +138,7 @@ Fuzzing and benchmark suite for models of the Linux kernel DMA allocators.
 Commands:
   replay   replay JSONL traces on a model: check them, or record results
   list     list models, variants and their kernel references
-  main     the main job (npm start): replay the golden traces and write a summary
+  main     the main job (npm start): golden replay, fuzz campaigns, quick benchmarks, report
   ttb      time-to-bug benchmark of the fuzz engines on the known bugs
   bench    run benchmark suites on worker threads and write a report
   fuzz     run a fuzz campaign on worker threads

@@ -6,7 +6,7 @@ import { counterModel } from "../models/replay.fixture.js";
 import { TraceError } from "../sim/jsonl.js";
 import type { CliContext } from "./command.js";
 import type { GoldenSet } from "../models/golden-sets.js";
-import { mainJobCommand } from "./main-job.js";
+import { goldenJob } from "./main-job.js";
 import type { MainSummary } from "./main-summary.js";
 import { UsageError } from "./usage-error.js";
 
@@ -53,7 +53,7 @@ describe("dmafuzz main", () => {
       "a.double.jsonl": ['{"op":"inc","by":2,"expect":4}', '{"op":"dump","expect":"ok","total":4}'],
       "README.md": ["not a trace"],
     });
-    const result = mainJobCommand([], context, sets);
+    const result = goldenJob([], context, sets);
     expect(result.exitCode).toBe(0);
     const out = join(root, "pkg", "reports", "latest");
     expect(result.stdout).toEqual([
@@ -87,7 +87,7 @@ describe("dmafuzz main", () => {
     golden("mine/counter", { "b.one.jsonl": ['{"op":"inc","by":2,"expect":3}'] });
     context.env = { DMAFUZZ_GOLDEN: join(root, "elsewhere") };
     const out = join(root, "out");
-    const result = mainJobCommand(["--golden", join(root, "mine"), "--out", out], context, sets);
+    const result = goldenJob(["--golden", join(root, "mine"), "--out", out], context, sets);
     expect(result.exitCode).toBe(1);
     expect(result.stdout[0]).toBe(
       "counter/b.one.jsonl [counter@one]: mismatch at op 0 (line 1), field expect: expected 3, actual 2",
@@ -98,7 +98,7 @@ describe("dmafuzz main", () => {
 
   it("reads DMAFUZZ_GOLDEN and skips a model whose folder is missing", () => {
     context.env = { DMAFUZZ_GOLDEN: join(root, "empty") };
-    const result = mainJobCommand([], context, sets);
+    const result = goldenJob([], context, sets);
     expect(result.exitCode).toBe(0);
     expect(result.stdout[0]).toBe(
       `note: skipped counter: no directory ${join(root, "empty", "counter")}`,
@@ -110,7 +110,7 @@ describe("dmafuzz main", () => {
 
   it("reports a malformed golden file as bad input, naming file and line", () => {
     golden("g/counter", { "c.one.jsonl": ['{"op":"inc","by":1,"expect":1}', "{oops"] });
-    const run = () => mainJobCommand(["--golden", join(root, "g")], context, sets);
+    const run = () => goldenJob(["--golden", join(root, "g")], context, sets);
     expect(run).toThrow(TraceError);
     expect(run).toThrow(/c\.one\.jsonl:2: invalid JSON/);
   });
@@ -118,14 +118,12 @@ describe("dmafuzz main", () => {
   it("reports an unwritable --out as bad input", () => {
     writeFileSync(join(root, "file"), "");
     const run = () =>
-      mainJobCommand(["--golden", root, "--out", join(root, "file", "x")], context, sets);
+      goldenJob(["--golden", root, "--out", join(root, "file", "x")], context, sets);
     expect(run).toThrow(UsageError);
     expect(run).toThrow(/^cannot write the report to .*file\/x: ENOTDIR/);
   });
 
   it("rejects positional arguments", () => {
-    expect(() => mainJobCommand(["extra"], context, sets)).toThrow(
-      "main: unexpected argument 'extra'",
-    );
+    expect(() => goldenJob(["extra"], context, sets)).toThrow("main: unexpected argument 'extra'");
   });
 });

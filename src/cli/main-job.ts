@@ -1,6 +1,6 @@
 /**
- * `dmafuzz main`, the job behind `npm start`. For now it replays the golden traces of the real
- * kernel on the models and writes summary.json and summary.md.
+ * The first step of `dmafuzz main`: replays the golden traces of the real kernel on the models
+ * and writes summary.json and summary.md.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -21,8 +21,8 @@ import { outcomeLine } from "./outcome-line.js";
 import { parseOptions } from "./parse-options.js";
 import { UsageError } from "./usage-error.js";
 
-/** Runs `dmafuzz main` with the arguments after the command name. */
-export function mainJobCommand(
+/** The golden-replay step of `dmafuzz main` (its only step with --no-fuzz --no-bench). */
+export function goldenJob(
   args: string[],
   context: CliContext,
   sets: readonly GoldenSet[] = goldenSets,

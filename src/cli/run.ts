@@ -9,7 +9,7 @@ import { benchCommand } from "./bench.js";
 import { fuzzCommand } from "./fuzz.js";
 import { commandUsage, mainUsage } from "./help.js";
 import { listCommand } from "./list.js";
-import { mainJobCommand } from "./main-job.js";
+import { mainCommand } from "./main-command.js";
 import { replayCommand } from "./replay.js";
 import { reportCommand } from "./report.js";
 import { ttbCommand } from "./ttb.js";
@@ -20,7 +20,7 @@ type Command = (args: string[], context: CliContext) => CommandResult | Promise<
 const commands: Readonly<Record<string, Command>> = {
   replay: replayCommand,
   list: listCommand,
-  main: mainJobCommand,
+  main: mainCommand,
   bench: benchCommand,
   fuzz: fuzzCommand,
   report: reportCommand,

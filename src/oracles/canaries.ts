@@ -46,7 +46,7 @@ export const CANARIES: readonly Canary[] = [
     model: "pagealloc",
     kind: "hang",
     description:
-      "A costly (order > 3) __GFP_RETRY_MAYFAIL request without __GFP_IO (NOIO scope, GFP_NOIO or the suspend mask) loops on fake reclaim progress and skipped compaction until the hang bound: the ALSA resume hang on non-IOMMU systems.",
+      "A costly (order > 3) __GFP_RETRY_MAYFAIL request without __GFP_IO (NOIO scope, GFP_NOIO or the suspend mask) loops on reclaim progress (fake, or stolen by other tasks) while every compaction attempt is skipped, until the hang bound: the ALSA resume hang on non-IOMMU systems.",
     firesOn: ["v6.6"],
     silentOn: ["v6.8"],
     reference: "803de9000f33 (v6.8); spec 1.8 mechanism A",

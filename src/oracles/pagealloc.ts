@@ -4,7 +4,8 @@
  * sleep sleeping, warn_alloc under __GFP_NOWARN, pages outside the zones the gfp allows,
  * overlapping live blocks, kernel warnings and internal invariants. The canary
  * pagealloc-noio-costly-hang refines a hang of a costly __GFP_RETRY_MAYFAIL request without
- * __GFP_IO that made only fake progress (mechanism A of spec 1.8).
+ * __GFP_IO whose every compaction attempt was skipped (mechanism A of spec 1.8, which
+ * 803de9000f33 ends), whether its reclaim progress was fake or stolen by others.
  */
 import {
   __GFP_DIRECT_RECLAIM,
@@ -96,11 +97,11 @@ export class PageallocOracle {
             ? "noretry"
             : "default";
       const site = `${costly ? "costly" : "small"}-${retry}-${has(__GFP_IO) ? "io" : "noio"}`;
-      const fakeProgress = r.counters.reclaimedPages === 0;
-      const canary =
-        costly && retry === "mayfail" && !has(__GFP_IO) && fakeProgress
-          ? "pagealloc-noio-costly-hang"
-          : undefined;
+      const attempts = r.counters.compactAttempts;
+      const compactionSkipped =
+        attempts > 0 && (r.counters.compactResults.skipped ?? 0) === attempts;
+      const mechanismA = costly && retry === "mayfail" && !has(__GFP_IO) && compactionSkipped;
+      const canary = mechanismA ? "pagealloc-noio-costly-hang" : undefined;
       return this.finding(
         "hang",
         index,
