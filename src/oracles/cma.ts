@@ -9,7 +9,7 @@
  */
 import type { CmaAllocResult, CmaModel, CmaOp, CmaResult } from "../models/cma/index.js";
 import type { AllocOp } from "../models/cma/ops.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 
 const INVARIANT_INTERVAL = 16;
@@ -19,6 +19,7 @@ const EBUSY = -16;
 export type CmaModelFactory = () => CmaModel;
 
 export class CmaOracle {
+  private readonly finding = findingMaker("cma", () => this.model.variant);
   private live = new LiveRanges();
   /** Live allocations as pfn -> count (the caller's view). */
   private counts = new Map<number, number>();
@@ -159,26 +160,5 @@ export class CmaOracle {
     const message = `cma_alloc of ${op.count} pages failed with -EBUSY on transient pins only; it succeeds once they drop`;
     const canary = "cma-transient-ebusy";
     return this.finding("spurious-failure", index, "transient-ebusy", message, evidence, canary);
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "cma",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }

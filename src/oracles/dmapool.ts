@@ -9,10 +9,11 @@ import type { DmapoolModel, DmapoolResult } from "../models/dmapool/model.js";
 import type { DmapoolOp } from "../models/dmapool/ops.js";
 import type { PoolPageRequest } from "../models/dmapool/pools.js";
 import { __GFP_DMA } from "../models/pagealloc/gfp.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 
 export class DmapoolOracle {
+  private readonly finding = findingMaker("dmapool", () => this.model.variant);
   private live = new LiveRanges();
 
   constructor(private readonly model: DmapoolModel) {}
@@ -98,26 +99,5 @@ export class DmapoolOracle {
     return warning === undefined
       ? null
       : this.finding("warning", index, "no-suitable-pool", warning, evidence);
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "dmapool",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }

@@ -53,3 +53,27 @@ export class FindingError extends Error {
     super(`${findingSignature(finding)} at op ${finding.opIndex}: ${finding.message}`);
   }
 }
+
+/** Builds one oracle's findings: the model is fixed, the variant read when a finding is made. */
+export function findingMaker(model: string, variantOf: () => string) {
+  return (
+    kind: FindingKind,
+    opIndex: number,
+    site: string,
+    message: string,
+    evidence: Record<string, unknown>,
+    canary?: string,
+  ): Finding => {
+    const finding: Finding = {
+      kind,
+      model,
+      variant: variantOf(),
+      opIndex,
+      site,
+      message,
+      evidence,
+    };
+    if (canary !== undefined) finding.canary = canary;
+    return finding;
+  };
+}

@@ -9,13 +9,14 @@ import type { IovaAllocResult, IovaModel, IovaResult } from "../models/iova/mode
 import type { AllocFastOp, AllocOp, IovaOp } from "../models/iova/ops.js";
 import { NIL } from "../models/iova/tree.js";
 import { alignDownTo, fls, pow2, roundupPowOfTwo } from "../sim/u64.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 
 /** How often (in ops) the model's O(n) internal invariants are checked during a run. */
 const INVARIANT_INTERVAL = 32;
 
 export class IovaOracle {
+  private readonly finding = findingMaker("iova", () => this.model.variant);
   private live = new LiveRanges();
   private warnings = 0;
   private ops = 0;
@@ -164,27 +165,6 @@ export class IovaOracle {
       evidence,
       stale ? "iova-max32-stale" : undefined,
     );
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "iova",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }
 

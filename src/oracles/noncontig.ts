@@ -18,13 +18,14 @@ import type { PageallocResult } from "../models/pagealloc/model.js";
 import { limitPfn } from "../models/noncontig/device.js";
 import type { BufferResult, NoncontigModel, NoncontigResult } from "../models/noncontig/model.js";
 import { isPageallocOp, type NoncontigOp } from "../models/noncontig/ops.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 import { PageallocOracle } from "./pagealloc.js";
 
 const COSTLY_ORDER = 3;
 
 export class NoncontigOracle {
+  private readonly finding = findingMaker("noncontig", () => this.model.variant);
   private readonly pages: PageallocOracle;
   private live = new LiveRanges();
   private noio = false;
@@ -138,26 +139,5 @@ export class NoncontigOracle {
         r.chunks.map((c) => c.pfn),
       );
     return null;
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "noncontig",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }

@@ -22,7 +22,7 @@ import {
 import type { AllocResult } from "../models/pagealloc/index.js";
 import type { PageallocModel, PageallocResult } from "../models/pagealloc/model.js";
 import type { AllocOp, PageallocOp } from "../models/pagealloc/ops.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 
 /** PAGE_ALLOC_COSTLY_ORDER: orders above it are "costly". */
@@ -33,6 +33,7 @@ const DMA_ZONES = new Set(["DMA"]);
 const DMA32_ZONES = new Set(["DMA", "DMA32"]);
 
 export class PageallocOracle {
+  private readonly finding = findingMaker("pagealloc", () => this.model.variant);
   private live = new LiveRanges();
   private noio = false;
   private nofs = false;
@@ -192,26 +193,5 @@ export class PageallocOracle {
       return this.finding("warning", index, site, warning, evidence);
     }
     return null;
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "pagealloc",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from "../models/swiotlb/pool.js";
 import { mapSlotRequest, slotQuery } from "../models/swiotlb/search.js";
 import { findSwiotlbVariant, type SwiotlbVariant } from "../models/swiotlb/variants.js";
-import type { Finding, FindingKind } from "./finding.js";
+import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 
 const INVARIANT_INTERVAL = 32;
@@ -26,6 +26,7 @@ export const MAX_MAPPING_BYTES = IO_TLB_SEGSIZE * IO_TLB_SIZE;
 const REFERENCE = findSwiotlbVariant("v6.9") as SwiotlbVariant;
 
 export class SwiotlbOracle {
+  private readonly finding = findingMaker("swiotlb", () => this.model.variant);
   private live = new LiveRanges();
   private ops = 0;
 
@@ -127,27 +128,6 @@ export class SwiotlbOracle {
       { op, warning },
       oversize ? "swiotlb-oversize-mapping" : undefined,
     );
-  }
-
-  private finding(
-    kind: FindingKind,
-    opIndex: number,
-    site: string,
-    message: string,
-    evidence: Record<string, unknown>,
-    canary?: string,
-  ): Finding {
-    const f: Finding = {
-      kind,
-      model: "swiotlb",
-      variant: this.model.variant,
-      opIndex,
-      site,
-      message,
-      evidence,
-    };
-    if (canary !== undefined) f.canary = canary;
-    return f;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The seeded, splittable random number generator passed to models, workloads and fuzz targets.
  * It wraps pure-rand's xoroshiro128plus (the generator family fast-check uses); nothing here
- * reads Math.random, so a seed fixes every draw.
+ * reads an ambient random source, so a seed fixes every draw.
  */
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
