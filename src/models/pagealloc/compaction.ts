@@ -67,6 +67,12 @@ function deferral(z: Zone): Deferral {
   return d;
 }
 
+/** A zone's deferral state as [considered, defer_shift, order_failed] (for stall detection). */
+export function deferralState(z: Zone): readonly [number, number, number] {
+  const d = deferrals.get(z);
+  return d === undefined ? [0, 0, 0] : [d.considered, d.shift, d.orderFailed];
+}
+
 /** compact_gap(order): 2 << order. */
 export function compactGap(order: number): number {
   return 2 << order;

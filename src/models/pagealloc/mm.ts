@@ -62,6 +62,8 @@ export class Mm {
   stealersPerPass = 0;
   /** Hang bound in ns. */
   hangNs: number;
+  /** Fast-forward retry loops that cycle (./stall.ts); false runs every pass (for tests). */
+  fastForward = true;
   /** The end of nopage_rs's current 10 s window (warn_alloc prints once per window). */
   warnWindowEnd = -1;
   /** WARN_ON_ONCE sites already fired. */
@@ -155,6 +157,30 @@ export class Mm {
       this.rss[pid] = (this.rss[pid] as number) + 1;
     } else if (kind === K_FILE) {
       z.lruAdd(i, LRU_FILE);
+    }
+  }
+
+  /**
+   * Claims the m order-0 pages from local index i up as `claim` would one by one, for pages
+   * just split off one free block in ascending order: every page after the first was alone on
+   * its free list when taken, so its links read nil before the claim.
+   */
+  claimRun(z: Zone, i: number, m: number, kind: number, tag: number): void {
+    const lru = kind === K_ANON ? LRU_ANON : kind === K_FILE ? LRU_FILE : -1;
+    if (lru < 0) {
+      this.claim(z, i, 0, kind, tag);
+      const w0 = ((kind << 28) | NIL) >>> 0;
+      const w1 = ((tag << 24) | NIL) >>> 0;
+      z.w0.fill(w0, i + 1, i + m);
+      z.w1.fill(w1, i + 1, i + m);
+      z.allocated[kind] = (z.allocated[kind] as number) + m - 1;
+      return;
+    }
+    z.lruAppendRun(i, m, lru, kind, tag);
+    z.allocated[kind] = (z.allocated[kind] as number) + m;
+    if (kind === K_ANON) {
+      const pid = tag & 0x7f;
+      this.rss[pid] = (this.rss[pid] as number) + m;
     }
   }
 

@@ -60,15 +60,14 @@ const DEFAULT_BOOT = {
 };
 
 export class PageallocModel implements Model<PageallocOp, PageallocResult> {
-  private state!: Mm;
+  /** The machine; the default one is booted on first use unless a boot op comes first. */
+  private booted: Mm | undefined;
   private lastOutcome = 0;
 
   constructor(
     readonly config: PageallocVariant,
     private readonly context: ModelContext,
-  ) {
-    this.boot(DEFAULT_BOOT);
-  }
+  ) {}
 
   get variant(): string {
     return this.config.name;
@@ -79,12 +78,18 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
     return this.state;
   }
 
+  private get state(): Mm {
+    this.booted ??= this.boot(DEFAULT_BOOT);
+    return this.booted;
+  }
+
   apply(op: PageallocOp): PageallocResult {
+    if (op.op === "boot") {
+      this.booted = this.boot(op);
+      return OK;
+    }
     const mm = this.state;
     switch (op.op) {
-      case "boot":
-        this.boot(op);
-        return OK;
       case "alloc": {
         const gfp = this.parseGfp(op.gfp);
         const result = allocPages(mm, {
@@ -179,7 +184,7 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
     swap_mib: number;
     cma_mib: number;
     hang_ms: number;
-  }): void {
+  }): Mm {
     let layout: ReturnType<typeof buildLayout>;
     try {
       layout = buildLayout(op.layout, { ramMib: op.ram_mib, cmaMib: op.cma_mib });
@@ -187,7 +192,7 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
       throw new OpRejected((error as Error).message);
     }
     const hangNs = op.hang_ms === 120_000 ? DEFAULT_HANG_NS : op.hang_ms * 1_000_000;
-    this.state = new Mm(
+    return new Mm(
       new Node(layout),
       this.config,
       this.context.clock,

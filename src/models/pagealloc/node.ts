@@ -7,8 +7,15 @@
  * CMA model and by check().
  */
 import { freeOnePage } from "./buddy.js";
-import { MAX_NR_ZONES, MIGRATE_CMA, MIGRATE_MOVABLE, ZONE_NAMES, ZONE_NORMAL } from "./gfp.js";
-import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, zoneSpan } from "./layout.js";
+import {
+  MAX_NR_ZONES,
+  MIGRATE_CMA,
+  MIGRATE_MOVABLE,
+  MIGRATE_TYPES,
+  ZONE_NAMES,
+  ZONE_NORMAL,
+} from "./gfp.js";
+import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, type PfnRange, zoneSpan } from "./layout.js";
 import { minFreeKbytes, setupLowmemReserve, setupPerZoneWmarks } from "./watermarks.js";
 import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
 
@@ -35,7 +42,8 @@ export class Node {
       });
     }
     for (const r of layout.ram)
-      this.forEachZoneRange(r.start, r.end, (z, s, e) => this.freeRange(z, s, e));
+      for (const f of unreserved(r, layout.reserved))
+        this.forEachZoneRange(f.start, f.end, (z, s, e) => this.freeRange(z, s, e));
     for (const z of this.zones) z.managed = z.freePages;
     let lowmem = 0;
     for (const z of this.zones) if (z.idx <= ZONE_NORMAL) lowmem += z.managed;
@@ -77,32 +85,27 @@ export class Node {
 
   private markReserved(start: number, end: number): void {
     this.forEachZoneRange(start, end, (z, s, e) => {
+      const w0 = z.w0;
+      let n = 0;
       for (let i = s; i < e; i++) {
-        if (z.kind(i) !== K_HOLE) {
-          z.setHead(i, K_RESERVED, 0);
-          z.allocated[K_RESERVED] = (z.allocated[K_RESERVED] as number) + 1;
+        const w = w0[i] as number;
+        if (w >>> 28 !== K_HOLE) {
+          w0[i] = ((K_RESERVED << 28) | (w & NIL)) >>> 0; // setHead(i, K_RESERVED, 0)
+          n++;
         }
       }
+      z.allocated[K_RESERVED] = (z.allocated[K_RESERVED] as number) + n;
     });
   }
 
-  /** memblock_free_pages over [s, e): largest naturally aligned chunks of unreserved pages. */
+  /** memblock_free_pages over unreserved [s, e): the largest naturally aligned chunks. */
   private freeRange(z: Zone, s: number, e: number): void {
     let i = s;
     while (i < e) {
-      if (z.kind(i) !== K_NONE) {
-        i++;
-        continue;
-      }
-      let run = i;
-      while (run < e && z.kind(run) === K_NONE) run++;
-      while (i < run) {
-        let order = Math.min(MAX_ORDER, i === 0 ? MAX_ORDER : ctz(i));
-        while (i + (1 << order) > run) order--;
-        freeOnePage(z, i, order, z.blockMigratetype(i));
-        i += 1 << order;
-      }
-      i = run;
+      let order = Math.min(MAX_ORDER, i === 0 ? MAX_ORDER : ctz(i));
+      while (i + (1 << order) > e) order--;
+      freeOnePage(z, i, order, z.blockMigratetype(i));
+      i += 1 << order;
     }
   }
 
@@ -114,66 +117,108 @@ export class Node {
   check(): string[] {
     const problems: string[] = [];
     for (const z of this.zones) {
-      let free = 0;
-      let used = 0;
-      for (let i = 0; i < z.size;) {
-        const kind = z.kind(i);
-        const order = z.order(i);
-        if (kind === K_NONE) {
-          problems.push(`${z.name}: pfn ${z.base + i} belongs to no block`);
-          i++;
-          continue;
-        }
-        if (kind === K_FREE) {
-          free += 1 << order;
-          if ((i & ((1 << order) - 1)) !== 0)
-            problems.push(`${z.name}: free block ${z.base + i} misaligned`);
-          const buddy = i ^ (1 << order);
-          if (
-            order < MAX_ORDER &&
-            z.has(buddy) &&
-            z.kind(buddy) === K_FREE &&
-            z.order(buddy) === order
-          ) {
-            const a = z.blockMigratetype(i);
-            const b = z.blockMigratetype(buddy);
-            if (order < PAGEBLOCK_ORDER || (a < 3 && b < 3) || a === b) {
-              problems.push(
-                `${z.name}: free block ${z.base + i} order ${order} not merged with its buddy`,
-              );
-            }
-          }
-        } else if (kind !== K_HOLE && kind !== K_RESERVED) {
-          used += 1 << order;
-        }
-        for (let j = i + 1; j < i + (1 << order) && j < z.size; j++) {
-          if (z.kind(j) !== K_NONE)
-            problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
-        }
-        i += 1 << order;
-      }
+      const { free, used } = checkBlocks(z, problems);
       if (free !== z.freePages)
         problems.push(`${z.name}: ${free} free pages marked, ${z.freePages} counted`);
       if (free + used !== z.managed) {
         problems.push(`${z.name}: free ${free} + allocated ${used} != managed ${z.managed}`);
       }
-      let listed = 0;
-      for (let o = 0; o <= MAX_ORDER; o++) {
-        for (let mt = 0; mt < 6; mt++) {
-          for (let i = z.firstFree(o, mt); i !== NIL; i = z.next(i)) {
-            listed += 1 << o;
-            if (z.kind(i) !== K_FREE || z.order(i) !== o || z.tag(i) !== mt) {
-              problems.push(`${z.name}: list ${o}/${mt} holds ${z.base + i} with a wrong mark`);
-              break;
-            }
-          }
-        }
-      }
+      const listed = checkLists(z, problems);
       if (listed !== z.freePages)
         problems.push(`${z.name}: free lists hold ${listed} pages, ${z.freePages} counted`);
     }
     return problems;
   }
+}
+
+/** The order field of a page word. */
+const ORDER_BITS = 0x0f000000;
+
+/** check()'s walk over z's blocks: free and allocated page totals; problems as messages. */
+function checkBlocks(z: Zone, problems: string[]): { free: number; used: number } {
+  const w0 = z.w0;
+  const size = z.size;
+  let free = 0;
+  let used = 0;
+  for (let i = 0; i < size;) {
+    const w = w0[i] as number;
+    const kind = w >>> 28;
+    if (kind > K_FREE && kind < K_RESERVED && (w & ORDER_BITS) === 0) {
+      used++; // the common case: an allocated order-0 page
+      i++;
+      continue;
+    }
+    const pages = 1 << ((w >>> 24) & 15);
+    if (kind === K_NONE) {
+      problems.push(`${z.name}: pfn ${z.base + i} belongs to no block`);
+      i++;
+      continue;
+    }
+    if (kind === K_FREE) {
+      free += pages;
+      checkFreeBlock(z, i, problems);
+    } else if (kind !== K_HOLE && kind !== K_RESERVED) {
+      used += pages;
+    }
+    const end = Math.min(i + pages, size);
+    for (let j = i + 1; j < end; j++) {
+      if ((w0[j] as number) >>> 28 !== K_NONE)
+        problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
+    }
+    i += pages;
+  }
+  return { free, used };
+}
+
+/** check()'s walk over z's free lists: the pages they hold; wrongly marked members as messages. */
+function checkLists(z: Zone, problems: string[]): number {
+  const w0 = z.w0;
+  const w1 = z.w1;
+  let listed = 0;
+  for (let o = 0; o <= MAX_ORDER; o++) {
+    for (let mt = 0; mt < MIGRATE_TYPES; mt++) {
+      // A free head reads kind K_FREE, order o in word0 and tag mt in word1.
+      const head = ((K_FREE << 28) | (o << 24)) >>> 0;
+      const tag = (mt << 24) >>> 0;
+      for (let i = z.firstFree(o, mt); i !== NIL; i = (w0[i] as number) & NIL) {
+        listed += 1 << o;
+        if (((w0[i] as number) & ~NIL) >>> 0 !== head || ((w1[i] as number) & ~NIL) >>> 0 !== tag) {
+          problems.push(`${z.name}: list ${o}/${mt} holds ${z.base + i} with a wrong mark`);
+          break;
+        }
+      }
+    }
+  }
+  return listed;
+}
+
+/** A free block is aligned and not mergeable with a free buddy of its order. */
+function checkFreeBlock(z: Zone, i: number, problems: string[]): void {
+  const order = z.order(i);
+  if ((i & ((1 << order) - 1)) !== 0)
+    problems.push(`${z.name}: free block ${z.base + i} misaligned`);
+  const buddy = i ^ (1 << order);
+  if (order < MAX_ORDER && z.has(buddy) && z.kind(buddy) === K_FREE && z.order(buddy) === order) {
+    const a = z.blockMigratetype(i);
+    const b = z.blockMigratetype(buddy);
+    if (order < PAGEBLOCK_ORDER || (a < 3 && b < 3) || a === b) {
+      problems.push(`${z.name}: free block ${z.base + i} order ${order} not merged with its buddy`);
+    }
+  }
+}
+
+/** The parts of `range` outside every reservation (both sorted and disjoint), in order. */
+function unreserved(range: PfnRange, reserved: readonly PfnRange[]): PfnRange[] {
+  const out: PfnRange[] = [];
+  let start = range.start;
+  for (const r of reserved) {
+    if (r.end <= start) continue;
+    if (r.start >= range.end) break;
+    if (r.start > start) out.push({ start, end: r.start });
+    start = Math.max(start, r.end);
+  }
+  if (start < range.end) out.push({ start, end: range.end });
+  return out;
 }
 
 /** Count of trailing zero bits of a positive safe integer. */

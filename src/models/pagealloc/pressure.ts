@@ -4,6 +4,7 @@
  * thing), releasing them in a pfn pattern (the way freed page cache leaves holes), GUP pins,
  * refaults of evicted page cache, process exit, and kswapd when time passes.
  */
+import { allocOrder0Bulk } from "./bulk.js";
 import * as G from "./gfp.js";
 import type { Mm } from "./mm.js";
 import { killProcess } from "./oom.js";
@@ -32,8 +33,12 @@ export function fill(mm: Mm, what: PressureKind, pages: number, pid: number): nu
     comm: `proc${pid}`,
     worker: false,
   };
-  for (let n = 0; n < pages; n++) {
-    if (allocPages(mm, req).outcome !== "ok") return n;
+  let n = 0;
+  while (n < pages) {
+    const bulk = allocOrder0Bulk(mm, req, pages - n);
+    if (bulk > 0) n += bulk;
+    else if (allocPages(mm, req).outcome === "ok") n++;
+    else return n;
   }
   return pages;
 }
@@ -49,8 +54,10 @@ export function release(
   const kind = KIND[what];
   let freed = 0;
   for (const z of mm.node.zones) {
+    const w0 = z.w0;
     for (let i = 0; i < z.size; i++) {
-      if (z.kind(i) !== kind || (kind === K_ANON && (z.tag(i) & 0x7f) !== pid)) continue;
+      if ((w0[i] as number) >>> 28 !== kind) continue;
+      if (kind === K_ANON && (z.tag(i) & 0x7f) !== pid) continue;
       if ((z.base + i) % stride === keep) continue;
       freed += 1 << z.order(i);
       mm.release(z, i);

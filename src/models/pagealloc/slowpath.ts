@@ -39,7 +39,7 @@ const MAX_COMPACT_RETRIES = 16;
 const COSTLY = 3;
 
 /** gfp_to_alloc_flags (v6.3+): MIN, HIGH -> MIN_RESERVE, no direct reclaim -> NON_BLOCK (+HIGHATOMIC). */
-function gfpToAllocFlags(gfp: G.Gfp, order: number): number {
+export function gfpToAllocFlags(gfp: G.Gfp, order: number): number {
   let flags = WMARK_MIN | 0x40; // ALLOC_CPUSET
   flags |= gfp & (G.__GFP_HIGH | G.__GFP_KSWAPD_RECLAIM);
   if (!(gfp & G.__GFP_DIRECT_RECLAIM)) {
@@ -53,8 +53,13 @@ function gfpToAllocFlags(gfp: G.Gfp, order: number): number {
 }
 
 /** gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
-function cmaFlags(gfp: G.Gfp, flags: number): number {
+export function cmaFlags(gfp: G.Gfp, flags: number): number {
   return G.gfpMigratetype(gfp) === G.MIGRATE_MOVABLE ? flags | ALLOC_CMA : flags;
+}
+
+/** The fast path's alloc flags: LOW, ALLOC_NOFRAGMENT when it applies, ALLOC_CMA. */
+export function fastPathFlags(mm: Mm, gfp: G.Gfp, highest: number): number {
+  return cmaFlags(gfp, WMARK_LOW | mm.nofragment(mm.zonelist(highest)[0]));
 }
 
 /** __gfp_pfmemalloc_flags for a task that is neither PF_MEMALLOC nor an OOM victim. */
@@ -75,9 +80,7 @@ export function allocPages(mm: Mm, req: AllocRequest): AllocResult {
   t.gfp = gfp;
   if (gfp & G.__GFP_NOFAIL && order > 1)
     t.warnOnce("(gfp_flags & __GFP_NOFAIL) && (order > 1)", gfp);
-  const zonelist = mm.zonelist(t.highest);
-  const flags = cmaFlags(gfp, WMARK_LOW | mm.nofragment(zonelist[0]));
-  const block = t.freelist(order, flags);
+  const block = t.freelist(order, fastPathFlags(mm, gfp, t.highest));
   if (block !== undefined) return t.ok(block);
   return slowpath(mm, t, gfp, order);
 }
@@ -158,9 +161,14 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       if (block !== undefined) return t.ok(block);
       if (gfp & G.__GFP_NORETRY) return nopage();
       if (costly && (!canCompact || !(gfp & G.__GFP_RETRY_MAYFAIL))) return nopage();
+      let via = "reclaim-retry";
       let again = shouldReclaimRetry(progress > 0);
-      if (!again && progress > 0 && canCompact) again = shouldCompactRetry();
+      if (!again && progress > 0 && canCompact) {
+        via = "compact-retry";
+        again = shouldCompactRetry();
+      }
       if (!again) {
+        via = "oom-progress";
         const oom = allocPagesMayOom(
           mm,
           gfp,
@@ -177,9 +185,18 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
         if (!oom.progress) return nopage();
         noProgressLoops = 0;
       }
-      const key = `${Math.min(noProgressLoops, 17)}:${compactionRetries}:${compactPriority}:${compactResult}`;
-      return stall.endIteration(key) ?? null;
+      return stall.endIteration(loopKey(via)) ?? null;
     }
+  }
+
+  /**
+   * The loop state the next pass decides on, and this pass's way back to `retry:`. Counters
+   * past their limits are capped: every value above a limit takes the same branches.
+   */
+  function loopKey(via: string): string {
+    const loops = Math.min(noProgressLoops, MAX_RECLAIM_RETRIES + 1);
+    const retries = Math.min(compactionRetries, MAX_COMPACT_RETRIES + 1);
+    return `${via}:${progress > 0 ? 1 : 0}:${loops}:${retries}:${compactPriority}:${compactResult}`;
   }
 
   function shouldReclaimRetry(didProgress: boolean): boolean {
@@ -236,7 +253,7 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       if (costly) t.warnOnce("costly_order", gfp);
       const got = t.freelist(order, ALLOC_MIN_RESERVE | WMARK_MIN);
       if (got !== undefined) return t.ok(got);
-      return stall.endIteration(`nofail:${compactResult}`) ?? null;
+      return stall.endIteration(loopKey("nofail")) ?? null;
     }
     return t.warnAllocAndFail(mm);
   }

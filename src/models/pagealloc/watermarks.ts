@@ -131,15 +131,18 @@ export function zoneWatermarkOk(
   return zoneWatermarkOkFree(z, order, mark, highestZoneidx, allocFlags, z.freePages);
 }
 
-/** zone_watermark_fast: the order-0 shortcut, the full check, then MIN without boost for HIGH. */
+/**
+ * zone_watermark_fast: the order-0 shortcut, the full check, then MIN without boost for HIGH.
+ * `free` (default NR_FREE_PAGES) lets a caller ask about a zone with fewer free pages.
+ */
 export function zoneWatermarkFast(
   z: Zone,
   order: number,
   mark: number,
   highestZoneidx: number,
   allocFlags: number,
+  free = z.freePages,
 ): boolean {
-  const free = z.freePages;
   if (order === 0) {
     const reserved = unusableFree(z, 0, allocFlags);
     const usable = free - Math.min(free, reserved);
