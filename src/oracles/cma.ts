@@ -107,12 +107,11 @@ export class CmaOracle {
       const message = `pfn ${pfn} is not aligned to order ${op.align}`;
       return this.finding("mask-violation", index, "align", message, { ...evidence, pfn });
     }
-    const clash = this.live.overlapping(pfn, hi);
+    const clash = this.live.claim(pfn, hi);
     if (clash) {
       const message = `[${pfn}, ${hi}] overlaps live [${clash[0]}, ${clash[1]}]`;
       return this.finding("overlap", index, "alloc-overlap", message, { ...evidence, pfn });
     }
-    this.live.add(pfn, hi);
     this.counts.set(pfn, op.count);
     return null;
   }

@@ -84,7 +84,7 @@ export class DmapoolOracle {
           `pool buffer at pfn ${r.pfn} is beyond the device's mask`,
           evidence,
         );
-      const clash = this.live.overlapping(r.pfn, r.pfn + r.pages - 1);
+      const clash = this.live.claim(r.pfn, r.pfn + r.pages - 1);
       if (clash !== null)
         return this.finding(
           "overlap",
@@ -93,7 +93,6 @@ export class DmapoolOracle {
           `pool buffer at ${r.pfn} overlaps live [${clash[0]}, ${clash[1]}]`,
           evidence,
         );
-      this.live.add(r.pfn, r.pfn + r.pages - 1);
     }
     const warning = r.warnings[0];
     return warning === undefined

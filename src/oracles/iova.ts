@@ -73,7 +73,7 @@ export class IovaOracle {
         return null;
       case "reserve":
         // A reservation is never handed out: treat it as live for the overlap check.
-        if (!this.live.overlapping(op.lo, op.hi)) this.live.add(op.lo, op.hi);
+        this.live.claim(op.lo, op.hi);
         return null;
       default:
         return null;
@@ -125,7 +125,7 @@ export class IovaOracle {
           evidence,
         );
       }
-      const clash = this.live.overlapping(lo, hi);
+      const clash = this.live.claim(lo, hi);
       if (clash) {
         return this.finding(
           "overlap",
@@ -135,7 +135,6 @@ export class IovaOracle {
           { ...evidence, live: clash },
         );
       }
-      this.live.add(lo, hi);
       return null;
     }
     const hole = findFit(domain, size, op.limit_pfn + 1, aligned ? pow2(fls(size - 1)) : 1);

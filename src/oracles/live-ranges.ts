@@ -21,8 +21,15 @@ export class LiveRanges {
     return null;
   }
 
+  /** Adds [lo, hi] unless it overlaps a live range; returns that range (not added), or null. */
+  claim(lo: number, hi: number): [number, number] | null {
+    const clash = this.overlapping(lo, hi);
+    if (clash === null) this.add(lo, hi);
+    return clash;
+  }
+
   /** Adds [lo, hi]; the caller has checked that it overlaps nothing. */
-  add(lo: number, hi: number): void {
+  private add(lo: number, hi: number): void {
     const i = this.firstEndingAtOrAbove(lo);
     this.los.splice(i, 0, lo);
     this.his.splice(i, 0, hi);

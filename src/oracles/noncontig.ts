@@ -122,7 +122,7 @@ export class NoncontigOracle {
         );
     }
     for (const c of r.chunks) {
-      const clash = this.live.overlapping(c.pfn, c.pfn + c.pages - 1);
+      const clash = this.live.claim(c.pfn, c.pfn + c.pages - 1);
       if (clash !== null)
         return this.finding(
           "overlap",
@@ -131,7 +131,6 @@ export class NoncontigOracle {
           `chunk at pfn ${c.pfn} overlaps live [${clash[0]}, ${clash[1]}]`,
           evidence,
         );
-      this.live.add(c.pfn, c.pfn + c.pages - 1);
     }
     if (r.id !== null)
       this.heads.set(

@@ -172,7 +172,7 @@ export class PageallocOracle {
         );
       }
       const hi = r.pfn + 2 ** op.order - 1;
-      const clash = this.live.overlapping(r.pfn, hi);
+      const clash = this.live.claim(r.pfn, hi);
       if (clash)
         return this.finding(
           "overlap",
@@ -181,7 +181,6 @@ export class PageallocOracle {
           `order-${op.order} block at ${r.pfn} overlaps live [${clash[0]}, ${clash[1]}]`,
           evidence,
         );
-      this.live.add(r.pfn, hi);
     }
     const warning = r.warnings[0];
     if (warning !== undefined) {

@@ -91,7 +91,7 @@ export class SwiotlbOracle {
           evidence,
         );
       }
-      const clash = this.live.overlapping(lo, hi);
+      const clash = this.live.claim(lo, hi);
       if (clash) {
         return this.finding(
           "overlap",
@@ -101,7 +101,6 @@ export class SwiotlbOracle {
           { ...evidence, live: clash },
         );
       }
-      this.live.add(lo, hi);
     } else if (op.op === "map" && op.alloc_size <= MAX_MAPPING_BYTES) {
       const pool = this.model.swiotlbPool;
       const query = slotQuery(REFERENCE, pool, pageSize, mapSlotRequest(REFERENCE, op).request);

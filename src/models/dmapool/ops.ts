@@ -3,15 +3,14 @@
  * the postcore initcall), atomic allocations through dma_alloc_from_pool, frees, time passing
  * (the expansion work runs), and page-allocator pressure so that expansion can fail.
  */
+import { readInt, readOptionalInt, readString, type TraceRecord } from "../../sim/jsonl.js";
 import {
-  readInt,
-  readOptionalInt,
-  readString,
-  TraceError,
-  type TraceRecord,
-} from "../../sim/jsonl.js";
-import { gfpZone, parseGfp } from "../pagealloc/gfp.js";
-import { decodePageallocOp, type ExitOp, type FillOp, type ReleaseOp } from "../pagealloc/ops.js";
+  decodePageallocOp,
+  type ExitOp,
+  type FillOp,
+  readGfp,
+  type ReleaseOp,
+} from "../pagealloc/ops.js";
 
 /** The layouts the pools are booted on (the page allocator's presets). */
 export const DMAPOOL_LAYOUTS = ["x86_64", "x86_64-kdump", "rpi4", "arm64"] as const;
@@ -81,12 +80,7 @@ export function decodeDmapoolOp(record: TraceRecord): DmapoolOp {
         coherent_pool_kib: readOptionalInt(record, "coherent_pool_kib", 0, 0, 1 << 20),
       };
     case "alloc": {
-      const gfp = readString(record, "gfp");
-      const mask = parseGfp(gfp);
-      if (typeof mask === "string" || gfpZone(mask) < 0) {
-        const why = typeof mask === "string" ? mask : "conflicting zone modifiers";
-        throw new TraceError(record.file, record.line, `field "gfp": ${why} in "${gfp}"`);
-      }
+      const gfp = readGfp(record);
       return {
         op,
         pages: readInt(record, "pages", 1, 1 << 20),

@@ -132,6 +132,17 @@ export const PAGEALLOC_OP_NAMES = [
 const MAX_PAGES = 1 << 25;
 const MAX_PFN = 2 ** 40;
 
+/** A `gfp` field of flag names ("GFP_KERNEL|__GFP_NOWARN"), checked for unknown names and conflicting zones. */
+export function readGfp(record: TraceRecord): string {
+  const gfp = readString(record, "gfp");
+  const mask = parseGfp(gfp);
+  if (typeof mask === "string" || gfpZone(mask) < 0) {
+    const why = typeof mask === "string" ? mask : "conflicting zone modifiers";
+    throw new TraceError(record.file, record.line, `field "gfp": ${why} in "${gfp}"`);
+  }
+  return gfp;
+}
+
 /** Decodes one trace line; throws TraceError naming file and line on bad input. */
 export function decodePageallocOp(record: TraceRecord): PageallocOp {
   const op = readString(record, "op", PAGEALLOC_OP_NAMES) as PageallocOp["op"];
@@ -146,12 +157,7 @@ export function decodePageallocOp(record: TraceRecord): PageallocOp {
         hang_ms: readOptionalInt(record, "hang_ms", 120_000, 1, 86_400_000),
       };
     case "alloc": {
-      const gfp = readString(record, "gfp");
-      const mask = parseGfp(gfp);
-      if (typeof mask === "string" || gfpZone(mask) < 0) {
-        const why = typeof mask === "string" ? mask : "conflicting zone modifiers";
-        throw new TraceError(record.file, record.line, `field "gfp": ${why} in "${gfp}"`);
-      }
+      const gfp = readGfp(record);
       return {
         op,
         order: readInt(record, "order", 0, MAX_ORDER + 1),
