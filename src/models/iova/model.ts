@@ -10,6 +10,7 @@ import { type Model, type ModelContext, OpRejected } from "../model.js";
 import { IovaDomain, type IovaFailure } from "./domain.js";
 import type { AllocFastOp, FreeFastOp, IovaOp } from "./ops.js";
 import { IovaRcache } from "./rcache.js";
+import { validateTree } from "./tree-check.js";
 import type { IovaVariant } from "./variants.js";
 
 /** The dump line's fields (golden format). */
@@ -116,7 +117,7 @@ export class IovaModel implements Model<IovaOp, IovaResult> {
   check(): string[] {
     const d = this.domain;
     const tree = d.tree;
-    const problems = tree.validate();
+    const problems = validateTree(tree);
     let prevHi = -1;
     for (let x = tree.first(); x !== d.anchor; x = tree.next(x)) {
       const lo = tree.lo[x] as number;

@@ -21,13 +21,15 @@ export class IovaTree {
   lo: Float64Array;
   /** pfn_hi per node id. */
   hi: Float64Array;
-  private left: Int32Array;
-  private right: Int32Array;
-  private parent: Int32Array;
-  private red: Uint8Array;
+  /** Links and colour per node id: read-only outside the tree (./tree-check.ts reads them). */
+  left: Int32Array;
+  right: Int32Array;
+  parent: Int32Array;
+  red: Uint8Array;
   /** In-order predecessor per node id (read-only outside the tree; hot loops hold it in a local). */
   pred: Int32Array;
-  private succ: Int32Array;
+  /** In-order successor per node id (read-only outside the tree). */
+  succ: Int32Array;
   private root = NIL;
   private nextUnused = 1;
   /** Head of the free-id list, linked through `right`. */
@@ -47,6 +49,11 @@ export class IovaTree {
     this.pred = new Int32Array(buffer, 28 * n, n);
     this.succ = new Int32Array(buffer, 32 * n, n);
     this.red = new Uint8Array(buffer, 36 * n, n);
+  }
+
+  /** The root node id, or NIL. */
+  get rootId(): number {
+    return this.root;
   }
 
   /** Number of nodes in the tree. */
@@ -169,49 +176,6 @@ export class IovaTree {
     return best;
   }
 
-  /**
-   * Checks the red-black and ordering invariants; returns violations as messages.
-   * O(n): for tests and `check()`, not for hot paths.
-   */
-  validate(): string[] {
-    const problems: string[] = [];
-    if (this.red[this.root]) problems.push("root is red");
-    let count = 0;
-    const walk = (x: number, lo: number, hi: number): number => {
-      if (x === NIL) return 1;
-      count++;
-      const key = this.lo[x] as number;
-      if (!(key > lo && key < hi)) problems.push(`node ${x} out of order`);
-      const l = this.left[x] as number;
-      const r = this.right[x] as number;
-      if (l !== NIL && this.parent[l] !== x) problems.push(`bad parent link at ${l}`);
-      if (r !== NIL && this.parent[r] !== x) problems.push(`bad parent link at ${r}`);
-      if (this.red[x] && (this.red[l] || this.red[r]))
-        problems.push(`red node ${x} has a red child`);
-      const bl = walk(l, lo, key);
-      const br = walk(r, key, hi);
-      if (bl !== br) problems.push(`black height differs at ${x}`);
-      return bl + (this.red[x] ? 0 : 1);
-    };
-    walk(this.root, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-    if (count !== this.live) problems.push(`size ${this.live} but ${count} reachable nodes`);
-    // The thread must list the nodes in structural in-order, both ways.
-    let expected = this.root === NIL ? NIL : this.minimum(this.root);
-    let threaded = this.succ[NIL] as number;
-    for (let i = 0; i <= this.live; i++) {
-      if (threaded !== expected) {
-        problems.push(`in-order thread reaches ${threaded}, structure says ${expected}`);
-        break;
-      }
-      if (threaded === NIL) break;
-      if (this.succ[this.pred[threaded] as number] !== threaded)
-        problems.push(`pred link broken at ${threaded}`);
-      expected = this.structuralNext(threaded);
-      threaded = this.succ[threaded] as number;
-    }
-    return problems;
-  }
-
   /** Links a new red node under `parent` and rebalances; returns its id. */
   private link(lo: number, hi: number, parent: number, asLeft: boolean): number {
     const z = this.allocateId();
@@ -244,17 +208,6 @@ export class IovaTree {
     this.live++;
     this.insertFixup(z);
     return z;
-  }
-
-  /** rb_next from the links alone (for validate). */
-  private structuralNext(x: number): number {
-    if (this.right[x] !== NIL) return this.minimum(this.right[x] as number);
-    let p = this.parent[x] as number;
-    while (p !== NIL && x === this.right[p]) {
-      x = p;
-      p = this.parent[p] as number;
-    }
-    return p;
   }
 
   private minimum(x: number): number {
