@@ -16,6 +16,7 @@ import { pagealloc } from "./index.js";
 import { buildLayout, flatLayout } from "./layout.js";
 import type { PageallocModel } from "./model.js";
 import { Node } from "./node.js";
+import { K_RESERVED } from "./zone.js";
 
 describe("gfp names", () => {
   it("parses trace names and prints them the way warn_alloc's %pGg does", () => {
@@ -60,6 +61,34 @@ describe("spec 1.4 watermarks and 1.2 lowmem_reserve", () => {
     expect(rpi.layout.zoneEnd[0]).toBe(262144);
     expect(rpi.zones[0]?.spanEnd).toBe(948 * 256); // the VideoCore carve-out ends the RAM below 1 GiB
     expect(rpi.zones[1]?.spanStart).toBe(262144);
+  });
+});
+
+describe("page words", () => {
+  it("stop at the memblock-reserved memmap on top of RAM, which stays reserved and unlocatable", () => {
+    const node = new Node(buildLayout("x86_64", { ramMib: 8192 }));
+    const normal = node.zones[ZONE_NORMAL];
+    const memmap = node.layout.reserved.find((r) => r.what === "memmap");
+    if (normal === undefined || memmap === undefined) throw new Error("no NORMAL zone or memmap");
+    expect(memmap.end).toBe(normal.spanEnd);
+    // 8 GiB of RAM carry 128 MiB of memmap: the words stop at the MAX_ORDER block holding its start.
+    const wordsEnd = Math.ceil(memmap.start / 1024) * 1024;
+    expect(memmap.end - wordsEnd).toBe(31 * 1024);
+    expect(normal.base + normal.size).toBe(wordsEnd);
+    expect(node.locate(wordsEnd)).toBeUndefined();
+    expect(node.locate(wordsEnd - 1)).toEqual([normal, normal.size - 1]);
+    expect(normal.kind(normal.size - 1)).toBe(K_RESERVED);
+    expect(normal.managed).toBe(normal.present - (memmap.end - memmap.start));
+    expect(normal.allocated[K_RESERVED]).toBe(memmap.end - memmap.start);
+    expect(node.check()).toEqual([]);
+  });
+
+  it("cover a wholly reserved zone (kdump's ZONE_DMA), so its pages read as reserved", () => {
+    const node = new Node(buildLayout("x86_64-kdump", { ramMib: 256 }));
+    const dma = node.zones[ZONE_DMA];
+    expect(dma?.managed).toBe(0);
+    expect(dma?.size).toBe(1024);
+    expect(dma?.kind(100)).toBe(K_RESERVED);
   });
 });
 

@@ -25,9 +25,13 @@ export class Node {
   readonly minFreeKbytes: number;
 
   constructor(readonly layout: Layout) {
+    const usable = layout.ram.flatMap((r) => unreserved(r, layout.reserved));
     for (let idx = 0; idx < MAX_NR_ZONES; idx++) {
       const span = zoneSpan(layout, idx);
-      this.zones.push(new Zone(idx, ZONE_NAMES[idx] as string, span.start, span.end, MAX_NR_ZONES));
+      const name = ZONE_NAMES[idx] as string;
+      this.zones.push(
+        new Zone(idx, name, span.start, span.end, MAX_NR_ZONES, wordsEnd(span, usable)),
+      );
     }
     for (const r of layout.ram)
       this.forEachZoneRange(r.start, r.end, (z, s, e) => {
@@ -86,8 +90,9 @@ export class Node {
   private markReserved(start: number, end: number): void {
     this.forEachZoneRange(start, end, (z, s, e) => {
       const w0 = z.w0;
-      let n = 0;
-      for (let i = s; i < e; i++) {
+      // The part past the words is the zone's reserved tail: count its present pages.
+      let n = presentPages(this.layout.ram, z.base + Math.max(s, z.size), z.base + e);
+      for (let i = s; i < Math.min(e, z.size); i++) {
         const w = w0[i] as number;
         if (w >>> 28 !== K_HOLE) {
           w0[i] = ((K_RESERVED << 28) | (w & NIL)) >>> 0; // setHead(i, K_RESERVED, 0)
@@ -219,6 +224,26 @@ function unreserved(range: PfnRange, reserved: readonly PfnRange[]): PfnRange[] 
   }
   if (start < range.end) out.push({ start, end: range.end });
   return out;
+}
+
+/**
+ * Where zone `span`'s page words may stop: the end of its last page outside every reservation
+ * (the span's end when it has none, so a wholly reserved zone keeps its words).
+ */
+function wordsEnd(span: PfnRange, usable: readonly PfnRange[]): number {
+  let end = span.start;
+  for (const f of usable) {
+    const e = Math.min(f.end, span.end);
+    if (Math.max(f.start, span.start) < e) end = Math.max(end, e);
+  }
+  return end > span.start ? end : span.end;
+}
+
+/** Present pages of `ram` in [start, end). */
+function presentPages(ram: readonly PfnRange[], start: number, end: number): number {
+  let n = 0;
+  for (const r of ram) n += Math.max(0, Math.min(r.end, end) - Math.max(r.start, start));
+  return n;
 }
 
 /** Count of trailing zero bits of a positive safe integer. */

@@ -1,7 +1,10 @@
 /**
  * One zone's page state in typed arrays: two 32-bit words per page (8 bytes), one byte per
- * pageblock. Free lists and LRU lists are intrusive doubly-linked lists threaded through the same
- * words, with 24-bit zone-local links, as struct page's lru/buddy_list share one list_head.
+ * pageblock. The arrays stop at the zone's last page that memblock hands to the buddy allocator
+ * (rounded up to MAX_ORDER): a memblock-reserved tail (the memmap at the top of RAM, 1/64 of it)
+ * never changes and nothing reads it, so it has no words (Node.locate does not find its pfns).
+ * Free lists and LRU lists are intrusive doubly-linked lists threaded through the same words,
+ * with 24-bit zone-local links, as struct page's lru/buddy_list share one list_head.
  *
  * word0: kind (4 bits) | order (4 bits) | next (24 bits)
  * word1: tag (8 bits)  | prev (24 bits)
@@ -58,7 +61,7 @@ const LINK = 0xffffff;
 
 /** One zone: spanned page state, free areas, counters, LRU lists and watermarks. */
 export class Zone {
-  /** Pfn of local index 0 (MAX_ORDER aligned), and the number of local pages. */
+  /** Pfn of local index 0 (MAX_ORDER aligned), and the number of local pages with words. */
   readonly base: number;
   readonly size: number;
   readonly w0: Uint32Array;
@@ -89,15 +92,18 @@ export class Zone {
   /** Allocated pages by kind (whole blocks counted by their size). */
   readonly allocated = new Float64Array(KIND_NAMES.length);
 
+  /** `wordsEnd` (<= spanEnd): the pfn where the page words may stop (see the file comment). */
   constructor(
     readonly idx: number,
     readonly name: string,
     readonly spanStart: number,
     readonly spanEnd: number,
     nrZones: number,
+    wordsEnd = spanEnd,
   ) {
     this.base = spanStart - (spanStart % 1024);
-    this.size = spanEnd > spanStart ? Math.ceil((spanEnd - this.base) / 1024) * 1024 : 0;
+    const end = Math.min(spanEnd, wordsEnd);
+    this.size = end > spanStart ? Math.ceil((end - this.base) / 1024) * 1024 : 0;
     if (this.size > MAX_ZONE_PAGES) {
       throw new RangeError(`zone ${name} spans ${this.size} pages, more than ${MAX_ZONE_PAGES}`);
     }
