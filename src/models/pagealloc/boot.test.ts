@@ -5,6 +5,8 @@ import { Rng } from "../../sim/rng.js";
 import {
   formatGfp,
   GFP_KERNEL,
+  MIGRATE_CMA,
+  MIGRATE_MOVABLE,
   gfpMode,
   gfpZone,
   parseGfp,
@@ -13,10 +15,10 @@ import {
   ZONE_NORMAL,
 } from "./gfp.js";
 import { pagealloc } from "./index.js";
-import { buildLayout, flatLayout } from "./layout.js";
+import { buildLayout, flatLayout, MAX_ORDER } from "./layout.js";
 import type { PageallocModel } from "./model.js";
-import { Node } from "./node.js";
-import { K_RESERVED } from "./zone.js";
+import { bootNode, Node } from "./node.js";
+import { K_RESERVED, type Zone } from "./zone.js";
 
 describe("gfp names", () => {
   it("parses trace names and prints them the way warn_alloc's %pGg does", () => {
@@ -89,6 +91,39 @@ describe("page words", () => {
     expect(dma?.managed).toBe(0);
     expect(dma?.size).toBe(1024);
     expect(dma?.kind(100)).toBe(K_RESERVED);
+  });
+});
+
+/** Zone state equality: typed arrays byte for byte (fast), everything else deeply. */
+function expectSameZone(a: Zone, b: Zone): void {
+  const arrays = ["w0", "w1", "blockMt", "freeHead", "freeTail", "freeCount", "nrFree"] as const;
+  const bytes = (z: Zone, k: (typeof arrays)[number]) =>
+    Buffer.from(z[k].buffer, z[k].byteOffset, z[k].byteLength);
+  for (const k of arrays) expect(bytes(a, k).equals(bytes(b, k)), k).toBe(true);
+  const rest = (z: Zone) => ({ ...z, ...Object.fromEntries(arrays.map((k) => [k, null])) });
+  expect(rest(a)).toEqual(rest(b));
+}
+
+describe("boot snapshots", () => {
+  it("a cached boot is a copy equal to a fresh boot, and changing it leaves the next boot alone", () => {
+    const layout = buildLayout("x86_64", { ramMib: 512, cmaMib: 16 });
+    const fresh = new Node(layout);
+    const first = bootNode(layout);
+    const second = bootNode(layout);
+    expect(second === first).toBe(false);
+    for (const node of [first, second]) {
+      expect(node.minFreeKbytes).toBe(fresh.minFreeKbytes);
+      node.zones.forEach((z, k) => expectSameZone(z, fresh.zones[k] as Zone));
+    }
+    const normal = second.zones.find((z) => z.managed > 0 && z.idx === ZONE_DMA + 1) as Zone;
+    const i = normal.firstFree(MAX_ORDER, MIGRATE_MOVABLE);
+    normal.delFree(i);
+    normal.blockMt[0] = MIGRATE_CMA;
+    normal.wmark[0] = 1;
+    expect(second.check()).not.toEqual([]);
+    const third = bootNode(layout);
+    third.zones.forEach((z, k) => expectSameZone(z, fresh.zones[k] as Zone));
+    expect(third.check()).toEqual([]);
   });
 });
 

@@ -24,7 +24,16 @@ export class Node {
   readonly zones: Zone[] = [];
   readonly minFreeKbytes: number;
 
-  constructor(readonly layout: Layout) {
+  /** Boots `layout`; with `from` (a node booted from the same layout), copies its state instead. */
+  constructor(
+    readonly layout: Layout,
+    from?: Node,
+  ) {
+    if (from !== undefined) {
+      for (const z of from.zones) this.zones.push(z.clone());
+      this.minFreeKbytes = from.minFreeKbytes;
+      return;
+    }
     const usable = layout.ram.flatMap((r) => unreserved(r, layout.reserved));
     for (let idx = 0; idx < MAX_NR_ZONES; idx++) {
       const span = zoneSpan(layout, idx);
@@ -54,6 +63,11 @@ export class Node {
     this.minFreeKbytes = minFreeKbytes(lowmem);
     setupPerZoneWmarks(this.zones, this.minFreeKbytes);
     setupLowmemReserve(this.zones);
+  }
+
+  /** An independent copy of this node. */
+  clone(): Node {
+    return new Node(this.layout, this);
   }
 
   /** The zone and local index of a pfn, or undefined outside every zone's arrays. */
@@ -134,6 +148,29 @@ export class Node {
     }
     return problems;
   }
+}
+
+/** Machines up to this many pages of words keep a pristine copy of their boot (8 B a page). */
+const BOOT_CACHE_MAX_PAGES = 1 << 19;
+/** How many pristine boots are kept (the oldest goes first). */
+const BOOT_CACHE_ENTRIES = 16;
+const bootCache = new Map<string, Node>();
+
+/**
+ * A booted node for `layout`: a copy of a pristine boot of the same layout when one is cached
+ * (typed-array copies instead of memblock_free_all page by page: fuzz targets boot per input),
+ * else a fresh boot, kept as the pristine copy when the machine is small.
+ */
+export function bootNode(layout: Layout): Node {
+  const key = JSON.stringify(layout);
+  const cached = bootCache.get(key);
+  if (cached !== undefined) return cached.clone();
+  const node = new Node(layout);
+  if (node.zones.reduce((n, z) => n + z.size, 0) > BOOT_CACHE_MAX_PAGES) return node;
+  if (bootCache.size >= BOOT_CACHE_ENTRIES)
+    bootCache.delete(bootCache.keys().next().value as string);
+  bootCache.set(key, node);
+  return node.clone();
 }
 
 /** The order field of a page word. */
