@@ -2,9 +2,13 @@
  * Bytes to CMA ops: cma_alloc requests with boundary sizes and the alignments drivers pass,
  * releases that consume live allocations, the memory pressure that puts user pages into the
  * area (anonymous and kernel fills, kernel frees), and the pin events: fork, exit, direct I/O,
- * long-term pins with and without FOLL_LONGTERM, and time passing.
+ * long-term pins with and without FOLL_LONGTERM, and time passing. One op is aimed: a plain
+ * get_user_pages long-term pin on a process page that sits inside the CMA area, found from the
+ * model's state (random pins rarely land there, since user pages reach CMA pageblocks only under
+ * pressure): the pin that every cma_alloc candidate covering it fails on.
  */
-import type { CmaAllocResult, CmaResult } from "../../src/models/cma/index.js";
+import type { CmaAllocResult, CmaModel, CmaResult } from "../../src/models/cma/index.js";
+import { K_ANON, type Zone } from "../../src/models/pagealloc/zone.js";
 import { type BootOp, type CmaOp, DEFAULT_BOOT } from "../../src/models/cma/ops.js";
 import type { StepDecoder } from "./model-target.js";
 import { boundarySize, type Records } from "./records.js";
@@ -37,7 +41,7 @@ const KINDS = [
   "exit",
   "dio",
   "longterm",
-  "advance",
+  "longterm-in-area",
   "advance",
 ] as const;
 
@@ -48,7 +52,10 @@ export class CmaDecoder implements StepDecoder<CmaOp, CmaResult> {
   private readonly areaPages: number;
   private readonly pages: number;
 
-  constructor(private readonly records: Records) {
+  constructor(
+    private readonly records: Records,
+    private readonly model: CmaModel,
+  ) {
     const ram = RAM_MIB[records.header(0) % RAM_MIB.length] as number;
     const cma = CMA_MIB[records.header(1) % CMA_MIB.length] as number;
     this.pages = ram * 256;
@@ -111,9 +118,27 @@ export class CmaDecoder implements StepDecoder<CmaOp, CmaResult> {
           pages: PIN_PAGES[b1 % PIN_PAGES.length] as number,
           foll_longterm: (b2 & 1) === 1,
         };
+      case "longterm-in-area": {
+        const pfn = this.processPageInArea(pid, r.u16(i, 1));
+        return pfn === null
+          ? null
+          : { op: "longterm_pin", pid, pages: 1, pfn, foll_longterm: false };
+      }
       default:
         return { op: "advance", ms: ADVANCE_MS[b1 % ADVANCE_MS.length] as number };
     }
+  }
+
+  /** The first page of `pid` in the CMA area from offset `at` on (wrapping), or null. */
+  private processPageInArea(pid: number, at: number): number | null {
+    const model = this.model;
+    const { basePfn, count } = model.area;
+    const [z, base] = model.mm.node.locate(basePfn) as [Zone, number];
+    for (let k = 0; k < count; k++) {
+      const i = base + ((at + k) % count);
+      if (z.kind(i) === K_ANON && (z.tag(i) & 0x7f) === pid) return z.base + i;
+    }
+    return null;
   }
 
   /** Learns a successful allocation from its result. */

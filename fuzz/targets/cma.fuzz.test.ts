@@ -37,6 +37,25 @@ describe("CMA oracles on the spec's reproducers", () => {
   });
 });
 
+describe("CMA model state the fuzzer reached", () => {
+  it("an OOM kill (here by a FOLL_LONGTERM migration target) leaves long-term pinned pages held", () => {
+    // Found by a nofail campaign: the killed process's long-term pinned page used to be freed.
+    const trace = [
+      { op: "alloc", count: 22, align: 9, no_warn: false },
+      { op: "release", pfn: 48128, count: 22 },
+      { op: "alloc", count: 16384, align: 0, no_warn: false },
+      { op: "release", pfn: 48128, count: 16384 },
+      { op: "fill", what: "anon", pages: 16384, pid: 3 },
+      { op: "fill", what: "anon", pages: 8192, pid: 3 },
+      { op: "fill", what: "anon", pages: 16384, pid: 1 },
+      { op: "longterm_pin", pid: 3, pages: 1, foll_longterm: false },
+      { op: "fill", what: "kernel", pages: 32768, pid: 1 },
+      { op: "longterm_pin", pid: 1, pages: 16, foll_longterm: true },
+    ];
+    expect(target.replay(trace, "nofail")).toBeNull();
+  });
+});
+
 describe("the CMA fuzz target", () => {
   it("decodes any bytes into a valid run; canaries stay silent where the bug is absent", () => {
     const rng = Rng.seeded(2024);

@@ -16,7 +16,7 @@ export const target = modelTarget<CmaOp, CmaResult, CmaModel>({
   newModel,
   // The spurious -EBUSY oracle replays the run so far on a model made the same way.
   newOracle: (model) => new CmaOracle(model, () => newModel(model.variant)),
-  newDecoder: (records) => new CmaDecoder(records),
+  newDecoder: (records, model) => new CmaDecoder(records, model),
 });
 
 /** The common fuzz entry point: throws a FindingError on a finding. */

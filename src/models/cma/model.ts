@@ -41,6 +41,8 @@ const PAGEALLOC_VARIANT = "v6.8";
 
 /** A live CMA model of one variant. */
 export class CmaModel implements Model<CmaOp, CmaResult> {
+  /** Booted on first use unless a boot op comes first (fuzz inputs start with one). */
+  private booted = false;
   private pages!: PageallocModel;
   private areaState!: CmaArea;
   private pinTable!: PinTable;
@@ -57,7 +59,6 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
     private readonly context: ModelContext,
   ) {
     this.rng = context.rng.split("pins");
-    this.boot(DEFAULT_BOOT);
   }
 
   get variant(): string {
@@ -65,13 +66,19 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
   }
   /** The page allocator state (for oracles and tests). */
   get mm(): Mm {
-    return this.pages.mm;
+    return this.machine.pages.mm;
   }
   get area(): CmaArea {
-    return this.areaState;
+    return this.machine.area;
   }
   get pins(): PinTable {
-    return this.pinTable;
+    return this.machine.pins;
+  }
+
+  /** The booted machine (DEFAULT_BOOT if no boot op came). */
+  private get machine(): { pages: PageallocModel; area: CmaArea; pins: PinTable } {
+    if (!this.booted) this.boot(DEFAULT_BOOT);
+    return { pages: this.pages, area: this.areaState, pins: this.pinTable };
   }
 
   apply(op: CmaOp): CmaResult {
@@ -79,8 +86,8 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
       this.boot(op);
       return OK;
     }
-    this.pinTable.expire();
     const mm = this.mm;
+    this.pinTable.expire();
     switch (op.op) {
       case "alloc": {
         const r = cmaAlloc(
@@ -119,7 +126,10 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
         return { kind: "pins", ...out };
       }
       case "advance": {
-        const r = this.pages.apply({ op: "advance", ms: op.ms }) as { kind: "count"; n: number };
+        const r = this.machine.pages.apply({ op: "advance", ms: op.ms }) as {
+          kind: "count";
+          n: number;
+        };
         return { kind: "count", n: r.n + this.pinTable.expire() };
       }
       case "dump":
@@ -128,7 +138,7 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
   }
 
   check(): string[] {
-    const problems = this.pages.check();
+    const problems = this.machine.pages.check();
     problems.push(...this.pinTable.check());
     const area = this.areaState;
     let bits = 0;
@@ -152,7 +162,7 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
   }
 
   features(): Record<string, number> {
-    const area = this.areaState;
+    const area = this.area;
     const pending = this.pinTable.pendingUntil() > this.mm.clock.now ? 1 : 0;
     return {
       lastOutcome: this.lastOutcome,
@@ -177,6 +187,7 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
       hang_ms: op.hang_ms,
     });
     if (booted.kind !== "ok") throw new Error("page allocator boot failed");
+    this.booted = true;
     const range = this.mm.node.layout.cma[0];
     if (range === undefined) throw new OpRejected("the layout has no CMA area");
     this.areaState = new CmaArea(

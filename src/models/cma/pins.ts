@@ -37,7 +37,10 @@ export class PinTable {
   private groups: PinGroup[] = [];
   longtermPages = 0;
 
-  constructor(private readonly mm: Mm) {}
+  constructor(private readonly mm: Mm) {
+    // A long-term pin is a driver's reference: an OOM kill of the process leaves the page held.
+    mm.heldAfterExit = (z, i) => (this.zones.get(z)?.longterm[i] ?? 0) > 0;
+  }
 
   private state(z: Zone): ZonePins {
     let s = this.zones.get(z);

@@ -5,6 +5,8 @@ import { Rng } from "../../sim/rng.js";
 import {
   formatGfp,
   GFP_KERNEL,
+  MIGRATE_CMA,
+  MIGRATE_MOVABLE,
   gfpMode,
   gfpZone,
   parseGfp,
@@ -13,9 +15,10 @@ import {
   ZONE_NORMAL,
 } from "./gfp.js";
 import { pagealloc } from "./index.js";
-import { buildLayout, flatLayout } from "./layout.js";
+import { buildLayout, flatLayout, MAX_ORDER } from "./layout.js";
 import type { PageallocModel } from "./model.js";
-import { Node } from "./node.js";
+import { bootNode, Node } from "./node.js";
+import { K_RESERVED, type Zone } from "./zone.js";
 
 describe("gfp names", () => {
   it("parses trace names and prints them the way warn_alloc's %pGg does", () => {
@@ -60,6 +63,67 @@ describe("spec 1.4 watermarks and 1.2 lowmem_reserve", () => {
     expect(rpi.layout.zoneEnd[0]).toBe(262144);
     expect(rpi.zones[0]?.spanEnd).toBe(948 * 256); // the VideoCore carve-out ends the RAM below 1 GiB
     expect(rpi.zones[1]?.spanStart).toBe(262144);
+  });
+});
+
+describe("page words", () => {
+  it("stop at the memblock-reserved memmap on top of RAM, which stays reserved and unlocatable", () => {
+    const node = new Node(buildLayout("x86_64", { ramMib: 8192 }));
+    const normal = node.zones[ZONE_NORMAL];
+    const memmap = node.layout.reserved.find((r) => r.what === "memmap");
+    if (normal === undefined || memmap === undefined) throw new Error("no NORMAL zone or memmap");
+    expect(memmap.end).toBe(normal.spanEnd);
+    // 8 GiB of RAM carry 128 MiB of memmap: the words stop at the MAX_ORDER block holding its start.
+    const wordsEnd = Math.ceil(memmap.start / 1024) * 1024;
+    expect(memmap.end - wordsEnd).toBe(31 * 1024);
+    expect(normal.base + normal.size).toBe(wordsEnd);
+    expect(node.locate(wordsEnd)).toBeUndefined();
+    expect(node.locate(wordsEnd - 1)).toEqual([normal, normal.size - 1]);
+    expect(normal.kind(normal.size - 1)).toBe(K_RESERVED);
+    expect(normal.managed).toBe(normal.present - (memmap.end - memmap.start));
+    expect(normal.allocated[K_RESERVED]).toBe(memmap.end - memmap.start);
+    expect(node.check()).toEqual([]);
+  });
+
+  it("cover a wholly reserved zone (kdump's ZONE_DMA), so its pages read as reserved", () => {
+    const node = new Node(buildLayout("x86_64-kdump", { ramMib: 256 }));
+    const dma = node.zones[ZONE_DMA];
+    expect(dma?.managed).toBe(0);
+    expect(dma?.size).toBe(1024);
+    expect(dma?.kind(100)).toBe(K_RESERVED);
+  });
+});
+
+/** Zone state equality: typed arrays byte for byte (fast), everything else deeply. */
+function expectSameZone(a: Zone, b: Zone): void {
+  const arrays = ["w0", "w1", "blockMt", "freeHead", "freeTail", "freeCount", "nrFree"] as const;
+  const bytes = (z: Zone, k: (typeof arrays)[number]) =>
+    Buffer.from(z[k].buffer, z[k].byteOffset, z[k].byteLength);
+  for (const k of arrays) expect(bytes(a, k).equals(bytes(b, k)), k).toBe(true);
+  const rest = (z: Zone) => ({ ...z, ...Object.fromEntries(arrays.map((k) => [k, null])) });
+  expect(rest(a)).toEqual(rest(b));
+}
+
+describe("boot snapshots", () => {
+  it("a cached boot is a copy equal to a fresh boot, and changing it leaves the next boot alone", () => {
+    const layout = buildLayout("x86_64", { ramMib: 512, cmaMib: 16 });
+    const fresh = new Node(layout);
+    const first = bootNode(layout);
+    const second = bootNode(layout);
+    expect(second === first).toBe(false);
+    for (const node of [first, second]) {
+      expect(node.minFreeKbytes).toBe(fresh.minFreeKbytes);
+      node.zones.forEach((z, k) => expectSameZone(z, fresh.zones[k] as Zone));
+    }
+    const normal = second.zones.find((z) => z.managed > 0 && z.idx === ZONE_DMA + 1) as Zone;
+    const i = normal.firstFree(MAX_ORDER, MIGRATE_MOVABLE);
+    normal.delFree(i);
+    normal.blockMt[0] = MIGRATE_CMA;
+    normal.wmark[0] = 1;
+    expect(second.check()).not.toEqual([]);
+    const third = bootNode(layout);
+    third.zones.forEach((z, k) => expectSameZone(z, fresh.zones[k] as Zone));
+    expect(third.check()).toEqual([]);
   });
 });
 

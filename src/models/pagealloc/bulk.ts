@@ -61,8 +61,9 @@ export function takeOrder0Run(
   const z = zones[at];
   if (z === undefined || flags & ALLOC_HIGHATOMIC) return 0;
   let budget = passingPages(z, flags, highest, max);
-  // __rmqueue takes CMA first once free CMA exceeds half the free pages.
-  if (flags & ALLOC_CMA) while (budget > 0 && z.freeCma > (z.freePages - budget + 1) / 2) budget--;
+  // __rmqueue takes CMA first once free CMA exceeds half the free pages: the n-th page of the
+  // run sees freePages - n + 1 free, so the run stops before 2 * freeCma > freePages - n + 1.
+  if (flags & ALLOC_CMA) budget = Math.max(0, Math.min(budget, z.freePages + 1 - 2 * z.freeCma));
   const clock = mm.clock;
   const cost = COST.freelistNs * tries;
   const timer = clock.nextTimerAt();

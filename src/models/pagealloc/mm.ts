@@ -62,6 +62,8 @@ export class Mm {
   stealersPerPass = 0;
   /** Hang bound in ns. */
   hangNs: number;
+  /** Anonymous pages a process's exit or OOM kill must not free (pins held by others), or null. */
+  heldAfterExit: ((z: Zone, i: number) => boolean) | null = null;
   /** Fast-forward retry loops that cycle (./stall.ts); false runs every pass (for tests). */
   fastForward = true;
   /** The end of nopage_rs's current 10 s window (warn_alloc prints once per window). */

@@ -8,7 +8,7 @@ import { DEFAULT_HANG_NS } from "./costs.js";
 import * as G from "./gfp.js";
 import { buildLayout, type LayoutName, MAX_ORDER, PAGES_PER_MIB } from "./layout.js";
 import { Mm } from "./mm.js";
-import { Node } from "./node.js";
+import { bootNode } from "./node.js";
 import type { PageallocOp } from "./ops.js";
 import { advance, exitProcess, fill, pin, refault, release } from "./pressure.js";
 import type { AllocResult } from "./result.js";
@@ -193,7 +193,7 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
     }
     const hangNs = op.hang_ms === 120_000 ? DEFAULT_HANG_NS : op.hang_ms * 1_000_000;
     return new Mm(
-      new Node(layout),
+      bootNode(layout),
       this.config,
       this.context.clock,
       this.context.rng,

@@ -24,10 +24,23 @@ export class Node {
   readonly zones: Zone[] = [];
   readonly minFreeKbytes: number;
 
-  constructor(readonly layout: Layout) {
+  /** Boots `layout`; with `from` (a node booted from the same layout), copies its state instead. */
+  constructor(
+    readonly layout: Layout,
+    from?: Node,
+  ) {
+    if (from !== undefined) {
+      for (const z of from.zones) this.zones.push(z.clone());
+      this.minFreeKbytes = from.minFreeKbytes;
+      return;
+    }
+    const usable = layout.ram.flatMap((r) => unreserved(r, layout.reserved));
     for (let idx = 0; idx < MAX_NR_ZONES; idx++) {
       const span = zoneSpan(layout, idx);
-      this.zones.push(new Zone(idx, ZONE_NAMES[idx] as string, span.start, span.end, MAX_NR_ZONES));
+      const name = ZONE_NAMES[idx] as string;
+      this.zones.push(
+        new Zone(idx, name, span.start, span.end, MAX_NR_ZONES, wordsEnd(span, usable)),
+      );
     }
     for (const r of layout.ram)
       this.forEachZoneRange(r.start, r.end, (z, s, e) => {
@@ -50,6 +63,11 @@ export class Node {
     this.minFreeKbytes = minFreeKbytes(lowmem);
     setupPerZoneWmarks(this.zones, this.minFreeKbytes);
     setupLowmemReserve(this.zones);
+  }
+
+  /** An independent copy of this node. */
+  clone(): Node {
+    return new Node(this.layout, this);
   }
 
   /** The zone and local index of a pfn, or undefined outside every zone's arrays. */
@@ -86,8 +104,9 @@ export class Node {
   private markReserved(start: number, end: number): void {
     this.forEachZoneRange(start, end, (z, s, e) => {
       const w0 = z.w0;
-      let n = 0;
-      for (let i = s; i < e; i++) {
+      // The part past the words is the zone's reserved tail: count its present pages.
+      let n = presentPages(this.layout.ram, z.base + Math.max(s, z.size), z.base + e);
+      for (let i = s; i < Math.min(e, z.size); i++) {
         const w = w0[i] as number;
         if (w >>> 28 !== K_HOLE) {
           w0[i] = ((K_RESERVED << 28) | (w & NIL)) >>> 0; // setHead(i, K_RESERVED, 0)
@@ -129,6 +148,29 @@ export class Node {
     }
     return problems;
   }
+}
+
+/** Machines up to this many pages of words keep a pristine copy of their boot (8 B a page). */
+const BOOT_CACHE_MAX_PAGES = 1 << 19;
+/** How many pristine boots are kept (the oldest goes first). */
+const BOOT_CACHE_ENTRIES = 16;
+const bootCache = new Map<string, Node>();
+
+/**
+ * A booted node for `layout`: a copy of a pristine boot of the same layout when one is cached
+ * (typed-array copies instead of memblock_free_all page by page: fuzz targets boot per input),
+ * else a fresh boot, kept as the pristine copy when the machine is small.
+ */
+export function bootNode(layout: Layout): Node {
+  const key = JSON.stringify(layout);
+  const cached = bootCache.get(key);
+  if (cached !== undefined) return cached.clone();
+  const node = new Node(layout);
+  if (node.zones.reduce((n, z) => n + z.size, 0) > BOOT_CACHE_MAX_PAGES) return node;
+  if (bootCache.size >= BOOT_CACHE_ENTRIES)
+    bootCache.delete(bootCache.keys().next().value as string);
+  bootCache.set(key, node);
+  return node.clone();
 }
 
 /** The order field of a page word. */
@@ -219,6 +261,26 @@ function unreserved(range: PfnRange, reserved: readonly PfnRange[]): PfnRange[] 
   }
   if (start < range.end) out.push({ start, end: range.end });
   return out;
+}
+
+/**
+ * Where zone `span`'s page words may stop: the end of its last page outside every reservation
+ * (the span's end when it has none, so a wholly reserved zone keeps its words).
+ */
+function wordsEnd(span: PfnRange, usable: readonly PfnRange[]): number {
+  let end = span.start;
+  for (const f of usable) {
+    const e = Math.min(f.end, span.end);
+    if (Math.max(f.start, span.start) < e) end = Math.max(end, e);
+  }
+  return end > span.start ? end : span.end;
+}
+
+/** Present pages of `ram` in [start, end). */
+function presentPages(ram: readonly PfnRange[], start: number, end: number): number {
+  let n = 0;
+  for (const r of ram) n += Math.max(0, Math.min(r.end, end) - Math.max(r.start, start));
+  return n;
 }
 
 /** Count of trailing zero bits of a positive safe integer. */

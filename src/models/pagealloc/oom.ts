@@ -20,7 +20,7 @@ import {
 } from "./gfp.js";
 import { MAX_PID, type Block, type Mm } from "./mm.js";
 import { WMARK_HIGH } from "./watermarks.js";
-import { K_ANON, LRU_ANON, type Zone } from "./zone.js";
+import { K_ANON, LRU_ANON, PINNED, type Zone } from "./zone.js";
 
 /** The outcome of one __alloc_pages_may_oom call. */
 export interface OomOutcome {
@@ -98,15 +98,26 @@ function selectVictim(mm: Mm): number {
   return best;
 }
 
-/** Process exit (or OOM kill plus reaper): frees every anonymous page of `pid`. */
+/**
+ * Process exit (or OOM kill plus reaper): frees every anonymous page of `pid`, except those
+ * `mm.heldAfterExit` keeps (a pin the process does not own): they lose their mapping (pid 0,
+ * counted in rss[0]) but stay allocated and pinned.
+ */
 export function killProcess(mm: Mm, pid: number): number {
   let freed = 0;
+  const held = mm.heldAfterExit;
   for (const z of mm.node.zones as Zone[]) {
     for (let i = z.lruHead[LRU_ANON] as number; i !== 0xffffff;) {
       const next = z.next(i);
       if (z.kind(i) === K_ANON && (z.tag(i) & 0x7f) === pid) {
-        mm.release(z, i);
-        freed++;
+        if (held?.(z, i)) {
+          z.setTag(i, z.tag(i) & PINNED);
+          mm.rss[pid] = (mm.rss[pid] as number) - 1;
+          mm.rss[0] = (mm.rss[0] as number) + 1;
+        } else {
+          mm.release(z, i);
+          freed++;
+        }
       }
       i = next;
     }

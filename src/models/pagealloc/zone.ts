@@ -1,7 +1,10 @@
 /**
  * One zone's page state in typed arrays: two 32-bit words per page (8 bytes), one byte per
- * pageblock. Free lists and LRU lists are intrusive doubly-linked lists threaded through the same
- * words, with 24-bit zone-local links, as struct page's lru/buddy_list share one list_head.
+ * pageblock. The arrays stop at the zone's last page that memblock hands to the buddy allocator
+ * (rounded up to MAX_ORDER): a memblock-reserved tail (the memmap at the top of RAM, 1/64 of it)
+ * never changes and nothing reads it, so it has no words (Node.locate does not find its pfns).
+ * Free lists and LRU lists are intrusive doubly-linked lists threaded through the same words,
+ * with 24-bit zone-local links, as struct page's lru/buddy_list share one list_head.
  *
  * word0: kind (4 bits) | order (4 bits) | next (24 bits)
  * word1: tag (8 bits)  | prev (24 bits)
@@ -58,7 +61,7 @@ const LINK = 0xffffff;
 
 /** One zone: spanned page state, free areas, counters, LRU lists and watermarks. */
 export class Zone {
-  /** Pfn of local index 0 (MAX_ORDER aligned), and the number of local pages. */
+  /** Pfn of local index 0 (MAX_ORDER aligned), and the number of local pages with words. */
   readonly base: number;
   readonly size: number;
   readonly w0: Uint32Array;
@@ -89,17 +92,36 @@ export class Zone {
   /** Allocated pages by kind (whole blocks counted by their size). */
   readonly allocated = new Float64Array(KIND_NAMES.length);
 
+  /**
+   * An empty zone (every page a hole) whose words stop at `wordsEnd` (<= spanEnd, see the file
+   * comment), or with `from`, a copy of that zone's whole state.
+   */
   constructor(
     readonly idx: number,
     readonly name: string,
     readonly spanStart: number,
     readonly spanEnd: number,
     nrZones: number,
+    wordsEnd = spanEnd,
+    from?: Zone,
   ) {
     this.base = spanStart - (spanStart % 1024);
-    this.size = spanEnd > spanStart ? Math.ceil((spanEnd - this.base) / 1024) * 1024 : 0;
+    const end = Math.min(spanEnd, wordsEnd);
+    this.size = end > spanStart ? Math.ceil((end - this.base) / 1024) * 1024 : 0;
     if (this.size > MAX_ZONE_PAGES) {
       throw new RangeError(`zone ${name} spans ${this.size} pages, more than ${MAX_ZONE_PAGES}`);
+    }
+    this.lowmemReserve = new Array<number>(nrZones).fill(0);
+    if (from !== undefined) {
+      this.w0 = from.w0.slice();
+      this.w1 = from.w1.slice();
+      this.blockMt = from.blockMt.slice();
+      this.freeHead = from.freeHead.slice();
+      this.freeTail = from.freeTail.slice();
+      this.freeCount = from.freeCount.slice();
+      this.nrFree = from.nrFree.slice();
+      this.copyCounters(from);
+      return;
     }
     this.w0 = new Uint32Array(this.size).fill((K_HOLE << 28) >>> 0);
     this.w1 = new Uint32Array(this.size);
@@ -109,7 +131,27 @@ export class Zone {
     this.freeTail = new Uint32Array(lists).fill(LINK);
     this.freeCount = new Int32Array(lists);
     this.nrFree = new Int32Array(NR_PAGE_ORDERS);
-    this.lowmemReserve = new Array<number>(nrZones).fill(0);
+  }
+
+  /** An independent copy of the zone (typed arrays cloned). */
+  clone(): Zone {
+    const { idx, name, spanStart, spanEnd, base, size } = this;
+    return new Zone(idx, name, spanStart, spanEnd, this.lowmemReserve.length, base + size, this);
+  }
+
+  private copyCounters(from: Zone): void {
+    this.freePages = from.freePages;
+    this.freeCma = from.freeCma;
+    this.managed = from.managed;
+    this.present = from.present;
+    this.boost = from.boost;
+    this.nrReservedHighatomic = from.nrReservedHighatomic;
+    this.wmark.splice(0, 3, ...from.wmark);
+    this.lowmemReserve.splice(0, from.lowmemReserve.length, ...from.lowmemReserve);
+    this.lruHead.splice(0, 2, ...from.lruHead);
+    this.lruTail.splice(0, 2, ...from.lruTail);
+    this.lruCount.splice(0, 2, ...from.lruCount);
+    this.allocated.set(from.allocated);
   }
 
   kind(i: number): number {
