@@ -128,7 +128,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
 /** The serialisable part of a suite (its runJob stays behind). */
 function infoOf(suite: SuiteInfo): SuiteInfo {
   const { name, description, model, variants, baseline, baselineReason } = suite;
-  const { workloads, metrics, rateChart, opsPerJob } = suite;
+  const { workloads, metrics, rateChart, opsPerJob, series } = suite;
   return {
     name,
     description,
@@ -140,6 +140,7 @@ function infoOf(suite: SuiteInfo): SuiteInfo {
     metrics,
     rateChart,
     opsPerJob,
+    ...(series && { series }),
   };
 }
 
