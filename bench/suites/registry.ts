@@ -7,6 +7,7 @@ import type { AnySuite } from "./suite.js";
 const loaders: Readonly<Record<string, () => Promise<{ suite: AnySuite }>>> = {
   "iova-longrun": () => import("./iova-longrun.js"),
   "alsa-resume": () => import("./alsa-resume.js"),
+  "cma-pins": () => import("./cma-pins.js"),
 };
 
 /** The names of all suites, in the order `--suite all` runs them. */
