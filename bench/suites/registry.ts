@@ -8,6 +8,7 @@ const loaders: Readonly<Record<string, () => Promise<{ suite: AnySuite }>>> = {
   "iova-longrun": () => import("./iova-longrun.js"),
   "alsa-resume": () => import("./alsa-resume.js"),
   "cma-pins": () => import("./cma-pins.js"),
+  "atomic-pool-boot": () => import("./atomic-pool-boot.js"),
 };
 
 /** The names of all suites, in the order `--suite all` runs them. */
