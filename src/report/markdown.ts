@@ -51,6 +51,9 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
     "Metrics:",
     "",
     ...suite.metrics.map((m) => `- **${m.label}**: ${m.description}.`),
+    ...(suite.series ?? []).map(
+      (s) => `- **${s.label}** (${s.kind}, ${s.unit}): ${s.description}.`,
+    ),
   ];
   for (const workload of suite.workloads) {
     const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);

@@ -38,6 +38,8 @@ export function cdfSpec(suite: SuiteInfo, series: SeriesInfo, cells: readonly Se
           axis: { format: ".0%" },
         },
         color: colour(suite),
+        // Variants with the same distribution draw the same line: dashes keep both visible.
+        strokeDash: { ...colour(suite), legend: null },
       },
     },
     resolve: { scale: { x: "independent" } },
