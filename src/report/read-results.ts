@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { TraceError } from "../sim/jsonl.js";
-import { type BenchResults, type JobRecord, RESULTS_FORMAT } from "./results.js";
+import { type BaselineRun, type BenchResults, type JobRecord, RESULTS_FORMAT } from "./results.js";
 import { seriesProblem } from "./series.js";
 
 /**
@@ -84,4 +84,10 @@ export function readResultsFile(path: string): BenchResults {
     }
   }
   return results as BenchResults;
+}
+
+/** An earlier results.json as the baseline run of a regression section. */
+export function readBaselineRun(path: string): BaselineRun {
+  const earlier = readResultsFile(path);
+  return { source: path, environment: earlier.environment, jobs: earlier.jobs };
 }
