@@ -8,8 +8,8 @@
 import { NONCONTIG_VARIANTS } from "../../src/models/noncontig/variants.js";
 import type { JobSpec } from "../../src/report/results.js";
 import { Rng } from "../../src/sim/rng.js";
-import { quantileSorted } from "../../src/stats/summary.js";
 import { ALSA_RESUME_WORKLOADS, runResumeTrial } from "../../src/workloads/alsa-resume.js";
+import { latencyMetricInfos, latencyMetrics } from "./latency.js";
 import type { Suite, SuiteJobResult } from "./suite.js";
 
 function runJob(job: JobSpec): SuiteJobResult {
@@ -28,9 +28,7 @@ function runJob(job: JobSpec): SuiteJobResult {
     metrics: {
       hangRate: share("hang"),
       audioLossRate: share("audio-lost"),
-      latencyP50Ms: quantileSorted(ms, 0.5),
-      latencyP99Ms: quantileSorted(ms, 0.99),
-      latencyMaxMs: ms[n - 1] as number,
+      ...latencyMetrics(ms),
       chunksPerBuffer:
         delivered.length === 0
           ? 0
@@ -65,25 +63,7 @@ export const suite: Suite<SuiteJobResult> = {
       description: "resumes whose firmware buffer allocation failed (no audio), per resume",
       unit: "rate",
     },
-    {
-      key: "latencyP50Ms",
-      label: "allocation latency p50 (ms)",
-      description:
-        "median virtual latency of snd_dma_noncontig_alloc over the trial's resumes, in ms (a hang counts as the 120 s bound)",
-      unit: "count",
-    },
-    {
-      key: "latencyP99Ms",
-      label: "allocation latency p99 (ms)",
-      description: "99th percentile of the same latencies, in ms",
-      unit: "count",
-    },
-    {
-      key: "latencyMaxMs",
-      label: "allocation latency max (ms)",
-      description: "the longest of the same latencies, in ms",
-      unit: "count",
-    },
+    ...latencyMetricInfos("allocation latency", "snd_dma_noncontig_alloc"),
     {
       key: "chunksPerBuffer",
       label: "chunks per buffer",

@@ -9,8 +9,8 @@ import { CMA_VARIANTS } from "../../src/models/cma/variants.js";
 import type { JobSpec } from "../../src/report/results.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
-import { quantileSorted } from "../../src/stats/summary.js";
 import { CMA_PIN_MIXES, CmaPinRounds } from "../../src/workloads/cma-pins.js";
+import { latencyMetricInfos, latencyMetrics } from "./latency.js";
 import type { Suite, SuiteJobResult } from "./suite.js";
 
 function runJob(job: JobSpec): SuiteJobResult {
@@ -44,9 +44,7 @@ function runJob(job: JobSpec): SuiteJobResult {
     metrics: {
       successRate: share("ok"),
       hangRate: share("hang"),
-      latencyP50Ms: quantileSorted(ms, 0.5),
-      latencyP99Ms: quantileSorted(ms, 0.99),
-      latencyMaxMs: ms[n - 1] as number,
+      ...latencyMetrics(ms),
       attemptsPerAlloc: allocs.reduce((sum, a) => sum + a.attempts, 0) / n,
     },
     series: { latencyMs: ms, successes },
@@ -77,24 +75,7 @@ export const suite: Suite<SuiteJobResult> = {
       description: "cma_alloc calls still looping at the 120 s hang bound, per call",
       unit: "rate",
     },
-    {
-      key: "latencyP50Ms",
-      label: "latency p50 (ms)",
-      description: "median virtual latency of cma_alloc over the trial's calls, in ms",
-      unit: "count",
-    },
-    {
-      key: "latencyP99Ms",
-      label: "latency p99 (ms)",
-      description: "99th percentile of the same latencies, in ms",
-      unit: "count",
-    },
-    {
-      key: "latencyMaxMs",
-      label: "latency max (ms)",
-      description: "the longest of the same latencies, in ms (a hang is the 120 s bound)",
-      unit: "count",
-    },
+    ...latencyMetricInfos("latency", "cma_alloc"),
     {
       key: "attemptsPerAlloc",
       label: "attempts per allocation",
