@@ -6,6 +6,7 @@
  * model's real throughput of the whole scenario (tinybench).
  */
 import { Bench } from "tinybench";
+import { downsampleSamples } from "../../src/report/series.js";
 import { cmaModel } from "../../src/models/cma/index.js";
 import type { CmaAllocResult, CmaOp } from "../../src/models/cma/index.js";
 import { filledArea, SCENARIO_PID } from "../../src/models/cma/scenarios.js";
@@ -33,6 +34,8 @@ export interface CmaAllocFigure {
   /** Real scenario runs per second (boot, fill, pins, cma_alloc), and the relative error (%). */
   runsPerSecond: number;
   rme: number;
+  /** Real time of each scenario run in ms, down-sampled to at most 200 evenly spaced ranks. */
+  iterationMs: number[];
 }
 
 /** The scenario's ops for one case. */
@@ -61,8 +64,13 @@ export async function measureCmaAlloc(
   timeMs = 500,
   variants: readonly string[] = CMA_POLICIES,
 ): Promise<{ figures: CmaAllocFigure[] }> {
-  const bench = new Bench({ name: "cma_alloc scenario", time: timeMs, warmupTime: 100 });
-  const cells: Omit<CmaAllocFigure, "runsPerSecond" | "rme">[] = [];
+  const bench = new Bench({
+    name: "cma_alloc scenario",
+    time: timeMs,
+    warmupTime: 100,
+    retainSamples: true,
+  });
+  const cells: Omit<CmaAllocFigure, "runsPerSecond" | "rme" | "iterationMs">[] = [];
   for (const pins of ["transient", "longterm"] as const) {
     const ops = cmaScenario(pins);
     for (const variant of variants) {
@@ -90,9 +98,10 @@ export async function measureCmaAlloc(
     const result = task.result;
     if (!("period" in result)) throw new Error(`benchmark ${task.name} did not complete`);
     return {
-      ...(cells[i] as Omit<CmaAllocFigure, "runsPerSecond" | "rme">),
+      ...(cells[i] as Omit<CmaAllocFigure, "runsPerSecond" | "rme" | "iterationMs">),
       runsPerSecond: Math.round(1000 / result.period),
       rme: Number(result.latency.rme.toFixed(2)),
+      iterationMs: downsampleSamples(result.latency.samples ?? []),
     };
   });
   return { figures };

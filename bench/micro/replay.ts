@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Bench } from "tinybench";
+import { downsampleSamples } from "../../src/report/series.js";
 import { findModel } from "../../src/models/registry.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { readJsonlFile } from "../../src/sim/jsonl.js";
@@ -25,6 +26,8 @@ export interface ReplayFigure extends ReplayCase {
   /** Relative margin of error of the mean iteration time, in percent. */
   rme: number;
   samples: number;
+  /** Iteration times in ms, down-sampled to at most 200 evenly spaced ranks. */
+  iterationMs: number[];
 }
 
 /**
@@ -48,7 +51,12 @@ export async function measureReplay(
   cases: readonly ReplayCase[] = REPLAY_CASES,
   timeMs = 1000,
 ): Promise<{ figures: ReplayFigure[]; missing: string[] }> {
-  const bench = new Bench({ name: "model replay", time: timeMs, warmupTime: 200 });
+  const bench = new Bench({
+    name: "model replay",
+    time: timeMs,
+    warmupTime: 200,
+    retainSamples: true,
+  });
   const measured: { c: ReplayCase; ops: number }[] = [];
   const missing: string[] = [];
   for (const c of cases) {
@@ -76,6 +84,7 @@ export async function measureReplay(
       opsPerSecond: Math.round((ops * 1000) / result.period),
       rme: Number(result.latency.rme.toFixed(2)),
       samples: result.latency.samplesCount,
+      iterationMs: downsampleSamples(result.latency.samples ?? []),
     };
   });
   return { figures, missing };

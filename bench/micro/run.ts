@@ -1,9 +1,15 @@
 /**
- * `npm run bench:micro`: tinybench microbenchmarks of model hot paths, printed as a table and
- * written to reports/latest/micro.json. Run with node --expose-gc (the npm script does).
+ * `npm run bench:micro [-- --out DIR] [--baseline results.json]`: tinybench microbenchmarks of
+ * model hot paths, printed as tables, written to reports/latest/micro.json and as a benchmark
+ * report (results.json, report.md, index.html) in DIR (default reports/micro), against an
+ * earlier micro results.json with --baseline. Run with node --expose-gc (the npm script does).
  */
 import { cpus } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { TraceError } from "../../src/sim/jsonl.js";
+import { captureEnvironment } from "../runner/environment.js";
+import { microResults, writeMicroReport } from "./report.js";
 import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { measureCmaAlloc } from "./cma-alloc.js";
@@ -12,6 +18,11 @@ import { measurePageallocMemory } from "./pagealloc-memory.js";
 import { measureReplay } from "./replay.js";
 
 const pkg = thisPackage();
+const { values: args } = parseArgs({
+  options: { out: { type: "string" }, baseline: { type: "string" } },
+});
+const startedAt = new Date().toISOString();
+const started = performance.now();
 const replay = await measureReplay(defaultGoldenDir(pkg.root));
 console.log("Model replay throughput (parse excluded, fresh model per iteration):");
 console.table(
@@ -62,3 +73,19 @@ writeFileAtomic(
   `${JSON.stringify({ environment, replay, memory, pagealloc, cma }, null, 2)}\n`,
 );
 console.log(`written: ${out}`);
+
+const outDir = resolve(args.out ?? join(pkg.root, "reports", "micro"));
+const results = microResults(
+  { replay, memory, pagealloc, cma },
+  captureEnvironment(pkg.root, pkg.version),
+  startedAt,
+  Math.round(performance.now() - started),
+);
+try {
+  console.log(`report: ${await writeMicroReport(outDir, results, args.baseline)}`);
+} catch (error) {
+  // A bad --baseline file is bad input: one line, exit 2.
+  if (!(error instanceof TraceError)) throw error;
+  console.error(`bench:micro: ${error.message}`);
+  process.exitCode = 2;
+}

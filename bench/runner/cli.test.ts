@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/cli/command.js";
 import { runCli } from "../../src/cli/run.js";
 import { thisPackage } from "../../src/paths.js";
+import { SUITE_NAMES } from "../suites/registry.js";
 
 const pkg = thisPackage();
 const context: CliContext = { registry: [], env: {}, packageRoot: pkg.root, version: pkg.version };
@@ -15,7 +16,7 @@ describe("dmafuzz bench and report: bad input", () => {
     [["bench"], "dmafuzz: bench: --suite is required"],
     [
       ["bench", "--suite", "nope"],
-      "dmafuzz: bench: unknown suite 'nope' (known: iova-longrun, all)",
+      `dmafuzz: bench: unknown suite 'nope' (known: ${SUITE_NAMES.join(", ")}, all)`,
     ],
     [["bench", "--suite", "all", "--trials", "0"], "dmafuzz: bench: --trials must be at least 1"],
     [

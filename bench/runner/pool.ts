@@ -8,12 +8,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runWorkerPool, type WorkerPoolOutcome } from "../../src/parallel/pool.js";
 import { findPackage } from "../../src/paths.js";
-import type { JobRecord, JobSpec } from "../../src/report/results.js";
+import type { JobRecord, JobSeries, JobSpec } from "../../src/report/results.js";
 
 /** What a benchmark worker returns for a job. */
 export interface JobOutput {
   metrics: Record<string, number>;
   wallMs: number;
+  /** Down-sampled series, when the suite declares any. */
+  series?: JobSeries;
 }
 
 /** Workers used when none are asked for: one per core. */
@@ -51,7 +53,12 @@ export function runPool(
     signal: options.signal,
     describe: (job) => `${job.suite} ${job.variant} ${job.workload} seed ${job.seed}`,
     onResult: (out, job) =>
-      options.onResult({ ...job, metrics: out.metrics, wallMs: round(out.wallMs) }),
+      options.onResult({
+        ...job,
+        metrics: out.metrics,
+        wallMs: round(out.wallMs),
+        ...(out.series && { series: out.series }),
+      }),
   });
 }
 

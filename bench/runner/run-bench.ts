@@ -5,10 +5,9 @@
  */
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { readResultsFile } from "../../src/report/read-results.js";
+import { readBaselineRun } from "../../src/report/read-results.js";
 import { renderReport } from "../../src/report/render.js";
 import {
-  type BaselineRun,
   type BenchResults,
   type JobRecord,
   type JobSpec,
@@ -66,7 +65,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   for (const name of options.suites) suites.push(infoOf(await loadSuite(name)));
   // Read the baseline first: a bad file should stop the run before any work.
   const baseline =
-    options.baselinePath === undefined ? undefined : readBaseline(options.baselinePath);
+    options.baselinePath === undefined ? undefined : readBaselineRun(options.baselinePath);
   const matrix = buildMatrix(suites, options.trials, options.quick, options.opsPerJob);
   const logPath = join(options.outDir, "results.jsonl");
 
@@ -128,7 +127,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
 /** The serialisable part of a suite (its runJob stays behind). */
 function infoOf(suite: SuiteInfo): SuiteInfo {
   const { name, description, model, variants, baseline, baselineReason } = suite;
-  const { workloads, metrics, rateChart, opsPerJob } = suite;
+  const { workloads, metrics, rateChart, opsPerJob, series } = suite;
   return {
     name,
     description,
@@ -140,10 +139,6 @@ function infoOf(suite: SuiteInfo): SuiteInfo {
     metrics,
     rateChart,
     opsPerJob,
+    ...(series && { series }),
   };
-}
-
-function readBaseline(path: string): BaselineRun {
-  const earlier = readResultsFile(path);
-  return { source: path, environment: earlier.environment, jobs: earlier.jobs };
 }

@@ -73,6 +73,29 @@ describe("benchmark runner", () => {
     expect(metrics(two)).toEqual(metrics(one));
   });
 
+  it("carries a suite's series from the workers into results.jsonl, results.json and charts", async () => {
+    const dir = tempDir();
+    const outcome = await runBench(
+      options(dir, { suites: ["cma-pins"], trials: 1, opsPerJob: 2, workers: 2 }),
+    );
+    const jobs = outcome.results?.jobs ?? [];
+    expect(jobs).toHaveLength(16);
+    for (const job of jobs) {
+      expect(job.series?.latencyMs).toHaveLength(2);
+      expect(job.series?.successes).toHaveLength(3);
+    }
+    expect(readJobLog(join(dir, "results.jsonl")).map((j) => j.series)).toEqual(
+      expect.arrayContaining(jobs.map((j) => j.series)),
+    );
+    expect(outcome.results?.suites[0]?.series?.map((s) => s.key)).toEqual([
+      "latencyMs",
+      "successes",
+    ]);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).toContain("cma-pins: cma_alloc latency, CDF over all trials");
+    expect(html).toContain("cma-pins: successful allocations, per trial over time");
+  });
+
   it("stops when aborted and says so", async () => {
     const controller = new AbortController();
     const dir = tempDir();

@@ -2,17 +2,20 @@
  * Every benchmark suite, by name, loaded on demand: a worker imports only the suite it runs, and
  * the suites of models still being built cost nothing until they are listed here.
  */
-import type { Suite } from "./suite.js";
+import type { AnySuite } from "./suite.js";
 
-const loaders: Readonly<Record<string, () => Promise<{ suite: Suite }>>> = {
+const loaders: Readonly<Record<string, () => Promise<{ suite: AnySuite }>>> = {
   "iova-longrun": () => import("./iova-longrun.js"),
+  "alsa-resume": () => import("./alsa-resume.js"),
+  "cma-pins": () => import("./cma-pins.js"),
+  "atomic-pool-boot": () => import("./atomic-pool-boot.js"),
 };
 
 /** The names of all suites, in the order `--suite all` runs them. */
 export const SUITE_NAMES: readonly string[] = Object.keys(loaders);
 
 /** Loads suite `name`; throws RangeError on an unknown name. */
-export async function loadSuite(name: string): Promise<Suite> {
+export async function loadSuite(name: string): Promise<AnySuite> {
   const loader = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
   if (loader === undefined) {
     throw new RangeError(`unknown suite '${name}' (known: ${SUITE_NAMES.join(", ")}, all)`);

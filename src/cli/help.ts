@@ -1,4 +1,5 @@
 /** Usage text of `dmafuzz` and of each command. */
+import { SUITE_NAMES } from "../../bench/suites/registry.js";
 
 /** Usage of each command, by command name. */
 export const commandUsage: Readonly<Record<string, string>> = {
@@ -52,7 +53,7 @@ Runs benchmark suites: every (variant, workload, seed) job of the suite's matrix
 worker threads. Each finished job is appended to DIR/results.jsonl at once; when all are done,
 writes DIR/results.json (raw per-trial metrics and the environment), DIR/report.md (medians
 with bootstrap 95% CIs, verdicts against the suite's baseline variant), DIR/results.csv and a
-self-contained DIR/index.html with charts. Suites: iova-longrun.
+self-contained DIR/index.html with charts. Suites: ${SUITE_NAMES.join(", ")}.
 
 Options:
   --suite <name|all>      the suite to run, or all of them

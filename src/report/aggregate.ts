@@ -8,6 +8,7 @@
 import { bootstrapCI } from "../stats/bootstrap.js";
 import { median, type Summary, summarize } from "../stats/summary.js";
 import { type Comparison, compare } from "../stats/verdict.js";
+import { type SeriesCell, seriesCells } from "./distributions.js";
 import type { BenchResults, JobRecord, MetricInfo, SuiteInfo } from "./results.js";
 
 /** One metric in one cell. */
@@ -37,6 +38,8 @@ export interface Aggregate {
   comparisons: ComparisonRow[];
   /** Each cell of this run against the same cell of the baseline run (empty without one). */
   regressions: ComparisonRow[];
+  /** The per-trial series pooled per cell (empty when no suite declares series). */
+  series: SeriesCell[];
 }
 
 /** The values of one metric in one cell, in job order. */
@@ -58,12 +61,13 @@ export function cellValues(
 
 /** Aggregates a results file. */
 export function aggregate(results: BenchResults): Aggregate {
-  const out: Aggregate = { cells: [], comparisons: [], regressions: [] };
+  const out: Aggregate = { cells: [], comparisons: [], regressions: [], series: [] };
   for (const suite of results.suites) {
     for (const { name: workload } of suite.workloads) {
       for (const metric of suite.metrics) aggregateMetric(results, suite, workload, metric, out);
     }
   }
+  out.series = seriesCells(results);
   return out;
 }
 

@@ -2,12 +2,14 @@
  * The report's charts: Vega-Lite specs compiled to Vega and rendered to SVG strings in Node at
  * generation time (no browser, no script in the page). Per suite: one distribution chart per
  * metric (box plot with every trial as a point, one panel per workload) and, where the suite
- * names rate metrics for it, a bar chart of their medians.
+ * names rate metrics for it, a bar chart of their medians; per series it declares, a CDF
+ * (samples) or lines over time (time series), from ./series-charts.ts.
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Aggregate } from "./aggregate.js";
 import type { BenchResults, MetricInfo, SuiteInfo } from "./results.js";
+import { cdfSpec, timeSpec } from "./series-charts.js";
 
 /** A rendered chart. */
 export interface Chart {
@@ -33,6 +35,14 @@ export async function renderCharts(results: BenchResults, agg: Aggregate): Promi
     if (rates.length > 0) {
       const title = `${suite.name}: median ${rates.map((m) => m.label).join(" and ")}`;
       charts.push({ suite: suite.name, title, svg: await toSvg(rateBarSpec(suite, rates, agg)) });
+    }
+    for (const series of suite.series ?? []) {
+      const cells = agg.series.filter((c) => c.suite === suite.name && c.series.key === series.key);
+      if (cells.length === 0) continue;
+      const samples = series.kind === "samples";
+      const title = `${suite.name}: ${series.label}, ${samples ? "CDF over all trials" : "per trial over time"}`;
+      const spec = samples ? cdfSpec(suite, series, cells) : timeSpec(suite, series, cells);
+      charts.push({ suite: suite.name, title, svg: await toSvg(spec) });
     }
   }
   return charts;

@@ -10,13 +10,12 @@ const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 if (!available) console.log(`skipping the headless Chromium check: ${CHROMIUM} is not installed`);
 
-describe.skipIf(!available)("index.html in headless Chromium", () => {
-  it("loads and shows every chart", async () => {
-    const fixture = join(import.meta.dirname, "fixtures", "small-results.json");
-    const dir = mkdtempSync(join(tmpdir(), "dmafuzz-chromium-"));
-    copyFileSync(fixture, join(dir, "results.json"));
-    await renderReport(dir, readResultsFile(fixture));
-    const dom = execFileSync(
+function domOf(fixtureName: string): Promise<string> {
+  const fixture = join(import.meta.dirname, "fixtures", fixtureName);
+  const dir = mkdtempSync(join(tmpdir(), "dmafuzz-chromium-"));
+  copyFileSync(fixture, join(dir, "results.json"));
+  return renderReport(dir, readResultsFile(fixture)).then(() =>
+    execFileSync(
       CHROMIUM,
       [
         "--headless",
@@ -27,8 +26,21 @@ describe.skipIf(!available)("index.html in headless Chromium", () => {
       ],
       // Chromium logs D-Bus noise on stderr in containers; only the DOM on stdout matters.
       { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    ),
+  );
+}
+
+describe.skipIf(!available)("index.html in headless Chromium", () => {
+  it("loads and shows every chart", async () => {
+    const dom = await domOf("small-results.json");
     expect(dom.match(/<svg[\s>]/g)).toHaveLength(3);
     expect(dom).toContain("new has lower failure rate than old");
+  });
+
+  it("shows the CDF and time-series charts of a run with series", async () => {
+    const dom = await domOf("series-results.json");
+    expect(dom.match(/<svg[\s>]/g)).toHaveLength(5);
+    expect(dom).toContain("fraction of samples ≤ x");
+    expect(dom).toContain("queue depth (requests)");
   });
 });

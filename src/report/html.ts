@@ -4,6 +4,7 @@
  */
 import type { Aggregate, ComparisonRow } from "./aggregate.js";
 import type { Chart } from "./charts.js";
+import { distributionTables } from "./distribution-tables.js";
 import { formatMedianCI, formatValue } from "./format.js";
 import { environmentLines } from "./markdown.js";
 import type { BenchResults, SuiteInfo } from "./results.js";
@@ -48,7 +49,7 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]
     `<h2>${escapeHtml(suite.name)}</h2>`,
     `<p>${escapeHtml(suite.description)}</p>`,
     `<p>Baseline: <b>${escapeHtml(suite.baseline)}</b>. ${escapeHtml(suite.baselineReason)}</p>`,
-    `<ul>${suite.metrics.map((m) => `<li><b>${escapeHtml(m.label)}</b>: ${escapeHtml(m.description)}.</li>`).join("")}</ul>`,
+    `<ul>${suite.metrics.map((m) => `<li><b>${escapeHtml(m.label)}</b>: ${escapeHtml(m.description)}.</li>`).join("")}${(suite.series ?? []).map((s) => `<li><b>${escapeHtml(s.label)}</b> (${escapeHtml(`${s.kind}, ${s.unit}`)}): ${escapeHtml(s.description)}.</li>`).join("")}</ul>`,
   ];
   for (const workload of suite.workloads) {
     const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
@@ -72,6 +73,16 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]
       (c) => c.suite === suite.name && c.workload === workload.name,
     );
     if (verdicts.length > 0) parts.push(verdictSection(suite, verdicts));
+  }
+  const tables = distributionTables(suite, agg);
+  if (tables.length > 0) parts.push("<h3>Distributions (pooled over trials)</h3>");
+  for (const { caption, rows } of tables) {
+    const [head = [], ...body] = rows;
+    const tr = (cells: string[], tag: string) =>
+      `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join("")}</tr>`;
+    parts.push(
+      `<table><caption>${escapeHtml(caption)}</caption><thead>${tr(head, "th")}</thead><tbody>${body.map((r) => tr(r, "td")).join("")}</tbody></table>`,
+    );
   }
   for (const chart of charts.filter((c) => c.suite === suite.name)) {
     parts.push(`<figure><figcaption>${escapeHtml(chart.title)}</figcaption>${chart.svg}</figure>`);

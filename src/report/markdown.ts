@@ -1,5 +1,6 @@
 /** report.md: the run's environment, per suite and workload a table of medians with CIs, verdicts. */
 import type { Aggregate, CellStats, ComparisonRow } from "./aggregate.js";
+import { distributionTables } from "./distribution-tables.js";
 import { formatMedianCI, formatValue } from "./format.js";
 import type { BenchResults, SuiteInfo } from "./results.js";
 import { differs, shortVerdict, verdictTable } from "./verdicts.js";
@@ -50,6 +51,9 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
     "Metrics:",
     "",
     ...suite.metrics.map((m) => `- **${m.label}**: ${m.description}.`),
+    ...(suite.series ?? []).map(
+      (s) => `- **${s.label}** (${s.kind}, ${s.unit}): ${s.description}.`,
+    ),
   ];
   for (const workload of suite.workloads) {
     const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
@@ -60,6 +64,19 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
       (c) => c.suite === suite.name && c.workload === workload.name,
     );
     if (verdicts.length > 0) lines.push("", ...verdictSection(suite, verdicts));
+  }
+  const tables = distributionTables(suite, agg);
+  if (tables.length > 0) lines.push("", "### Distributions (pooled over trials)");
+  for (const table of tables) {
+    const [head = [], ...rows] = table.rows;
+    lines.push("", `${table.caption}:`, "", `| ${head.join(" | ")} |`);
+    lines.push(
+      `|---|${head
+        .slice(1)
+        .map(() => "---")
+        .join("|")}|`,
+    );
+    lines.push(...rows.map((row) => `| ${row.join(" | ")} |`));
   }
   return lines;
 }

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { TraceError } from "../sim/jsonl.js";
-import { type BenchResults, type JobRecord, RESULTS_FORMAT } from "./results.js";
+import { type BaselineRun, type BenchResults, type JobRecord, RESULTS_FORMAT } from "./results.js";
+import { seriesProblem } from "./series.js";
 
 /**
  * Checks one job record: a results.jsonl line, or (line 0, `where` = "jobs[3]: ") an entry of
@@ -38,6 +39,10 @@ export function validateJobRecord(
     if (typeof metric !== "number" || !Number.isFinite(metric)) {
       fail(`metric "${key}": expected a finite number`);
     }
+  }
+  if (record.series !== undefined) {
+    const problem = seriesProblem(record.series);
+    if (problem !== null) fail(`field "series": ${problem}`);
   }
   return record as unknown as JobRecord;
 }
@@ -74,6 +79,15 @@ export function readResultsFile(path: string): BenchResults {
     if (typeof suite?.name !== "string" || !Array.isArray(suite.metrics)) {
       throw new TraceError(path, 0, "a suite entry lacks its name or metrics");
     }
+    if (suite.series !== undefined && !Array.isArray(suite.series)) {
+      throw new TraceError(path, 0, `suite "${suite.name}": field "series": expected an array`);
+    }
   }
   return results as BenchResults;
+}
+
+/** An earlier results.json as the baseline run of a regression section. */
+export function readBaselineRun(path: string): BaselineRun {
+  const earlier = readResultsFile(path);
+  return { source: path, environment: earlier.environment, jobs: earlier.jobs };
 }

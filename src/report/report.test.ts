@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,9 @@ import type { BenchResults } from "./results.js";
 // failureRate: old 0.10..0.14 twice (median 0.12), new 0.01-0.03 (median 0.02): fully separated.
 // walks: 50..59 for both (median 54.5): identical samples.
 const fixture = join(import.meta.dirname, "fixtures", "small-results.json");
+// The same run with per-trial series: latency samples old [s, s+10, s+20] for seed s (pooled:
+// 1..30), new [1, 2, 3]; a queue-depth time series old [[0,0],[1,s],[2,2s]], new [[0,0],[1,1],[2,2]].
+const seriesFixture = join(import.meta.dirname, "fixtures", "series-results.json");
 
 async function rendered(results: BenchResults = readResultsFile(fixture)) {
   const dir = mkdtempSync(join(tmpdir(), "dmafuzz-report-"));
@@ -88,5 +91,62 @@ describe("report from a fixed results.json", () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|url\(/i);
     expect(html).toContain("new has lower failure rate than old");
+  });
+});
+
+describe("report with per-trial series", () => {
+  it("pools the samples per cell and keeps each trial's time series", () => {
+    const { series } = aggregate(readResultsFile(seriesFixture));
+    const cell = (variant: string, key: string) =>
+      series.find((c) => c.variant === variant && c.series.key === key);
+    // Type-7 quantiles of 1..30: p50 15.5, p90 27.1, p99 29.71.
+    expect(cell("old", "latencyMs")?.quantiles).toEqual({
+      n: 30,
+      p50: 15.5,
+      p90: expect.closeTo(27.1, 9),
+      p99: expect.closeTo(29.71, 9),
+      max: 30,
+    });
+    expect(cell("new", "latencyMs")?.quantiles).toEqual({ n: 30, p50: 2, p90: 3, p99: 3, max: 3 });
+    const queue = cell("old", "queue");
+    expect(queue?.traces).toHaveLength(10);
+    expect(queue?.traces[2]).toEqual({
+      seed: 3,
+      points: [
+        [0, 0],
+        [1, 3],
+        [2, 6],
+      ],
+    });
+  });
+
+  it("writes the distribution tables and draws a CDF and a time-series chart", async () => {
+    const { md, html } = await rendered(readResultsFile(seriesFixture));
+    expect(md).toContain("### Distributions (pooled over trials)");
+    expect(md).toContain("latency (ms), steady:");
+    expect(md).toContain("| old (baseline) | 10 | 30 | 15.5 | 27.1 | 29.7 | 30 |");
+    expect(md).toContain("| new | 10 | 30 | 2 | 3 | 3 | 3 |");
+    expect(md).toContain("- **queue depth** (time, requests): requests queued over time.");
+    // The scalar verdicts are those of the run without series.
+    expect(md).toContain("- new has lower failure rate than old (median 0.0200 vs 0.120;");
+    // Two distributions, the rate bars, the latency CDF and the queue-depth lines.
+    expect(html.match(/<figure>/g)).toHaveLength(5);
+    expect(html.match(/<svg[\s>]/g)).toHaveLength(5);
+    expect(html).toContain("toy: latency, CDF over all trials");
+    expect(html).toContain("toy: queue depth, per trial over time");
+    expect(html).toContain("fraction of samples ≤ x");
+    expect(html).toContain("queue depth (requests)");
+    expect(html).toContain("<caption>latency (ms), steady</caption>");
+  });
+
+  it("refuses a job whose series is malformed, naming the file", () => {
+    const bad = JSON.parse(readFileSync(seriesFixture, "utf8")) as BenchResults;
+    const dir = mkdtempSync(join(tmpdir(), "dmafuzz-report-"));
+    const path = join(dir, "results.json");
+    const jobs = bad.jobs.map((j, i) => (i === 3 ? { ...j, series: { latencyMs: ["x"] } } : j));
+    writeFileSync(path, JSON.stringify({ ...bad, jobs }));
+    expect(() => readResultsFile(path)).toThrow(
+      `${path}:0: jobs[3]: field "series": series "latencyMs": expected finite numbers or [t, value] pairs`,
+    );
   });
 });

@@ -33,7 +33,28 @@ export interface SuiteInfo {
   rateChart: readonly string[];
   /** Ops per job in a full and a --quick run. */
   opsPerJob: { full: number; quick: number };
+  /** Per-trial series the jobs return besides their metrics (absent: none). */
+  series?: readonly SeriesInfo[];
 }
+
+/**
+ * A per-trial series: `samples` are values (latencies, say) drawn as a CDF per cell; `time` are
+ * (t, value) points drawn as a line over time per trial.
+ */
+export interface SeriesInfo {
+  /** Field name in a job's `series`, e.g. `latencyMs`. */
+  key: string;
+  label: string;
+  description: string;
+  kind: "samples" | "time";
+  /** Unit of the values, for axis titles, e.g. `ms`. */
+  unit: string;
+  /** Unit of t (time series only), e.g. `s`. */
+  timeUnit?: string;
+}
+
+/** A job's series as results.jsonl stores them: samples, or [t, value] points, ≤ 200 each. */
+export type JobSeries = Record<string, number[] | [number, number][]>;
 
 /** One job: a (suite, variant, workload, seed) cell trial of `ops` ops. */
 export interface JobSpec {
@@ -50,6 +71,8 @@ export interface JobRecord extends JobSpec {
   metrics: Record<string, number>;
   /** Wall time of the job in its worker, in milliseconds (measured, so not deterministic). */
   wallMs: number;
+  /** The suite's series, down-sampled (absent when the suite declares none). */
+  series?: JobSeries;
 }
 
 /** Where and on what a run happened. */
