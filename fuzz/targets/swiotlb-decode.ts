@@ -88,6 +88,7 @@ export class SwiotlbDecoder implements StepDecoder<SwiotlbOp, SwiotlbResult> {
           seg_boundary_mask: 0,
           attrs: 0,
           dma_limit: 0,
+          io_path: 0,
         };
       }
       case "alloc":
