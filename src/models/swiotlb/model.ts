@@ -14,6 +14,7 @@ import {
   type FreeOp,
   type InitOp,
   type MapOp,
+  type PoolKind,
   type SwiotlbOp,
   type UnmapOp,
 } from "./ops.js";
@@ -88,6 +89,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   private dyn: RfcBuffers | null = null;
   /** PAGE_SIZE of the pool's kernel (init's page_size). */
   pageSize = DEFAULT_INIT.page_size;
+  /** The io_tlb_mem set up: the default one or a restricted-dma-pool. */
+  poolKind: PoolKind = "default";
   private warnings = 0;
   /** Counters for features and benchmarks. */
   readonly counters = { maps: 0, mapFailures: 0, allocs: 0, allocFailures: 0 };
@@ -235,7 +238,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     const defpool = new SwiotlbPool(op.nslabs, op.nareas, op.start);
     this.pageSize = op.page_size;
     this.warnings = 0;
-    const restricted = op.kind === "restricted";
+    this.poolKind = op.kind ?? "default";
+    const restricted = this.poolKind === "restricted";
     const design = this.config.design;
     this.source = null;
     this.dyn = null;
