@@ -6,6 +6,7 @@ import type { Suite } from "./suite.js";
 
 const loaders: Readonly<Record<string, () => Promise<{ suite: Suite }>>> = {
   "iova-longrun": () => import("./iova-longrun.js"),
+  "swiotlb-dynamic": () => import("./swiotlb-dynamic.js"),
 };
 
 /** The names of all suites, in the order `--suite all` runs them. */

@@ -68,6 +68,8 @@ export interface PoolCounters {
   growthFailures: number;
   transientPools: number;
   transientFailures: number;
+  /** Slots examined by searches of pools since freed (transient ones). */
+  slotsCheckedFreed: number;
 }
 
 /** io_tlb_mem's pools and one device's transient pools. */
@@ -87,6 +89,7 @@ export class PoolList {
     growthFailures: 0,
     transientPools: 0,
     transientFailures: 0,
+    slotsCheckedFreed: 0,
   };
 
   constructor(
@@ -233,6 +236,7 @@ export class PoolList {
   /** Gives a pool's pages back (swiotlb_dyn_free). */
   private freeEntry(entry: PoolEntry): void {
     const source = this.pages as PageSource;
+    this.counters.slotsCheckedFreed += entry.pool.slotsChecked;
     if (entry.slotArray) source.free(entry.slotArray);
     if (entry.pages) source.free(entry.pages);
   }
@@ -255,6 +259,14 @@ export class PoolList {
   deleteTransient(entry: PoolEntry): void {
     this.transients.splice(this.transients.indexOf(entry), 1);
     this.freeEntry(entry);
+  }
+
+  /** Slots examined by every search so far, freed pools included. */
+  slotsChecked(): number {
+    let n = this.counters.slotsCheckedFreed;
+    for (const e of this.pools) n += e.pool.slotsChecked;
+    for (const e of this.transients) n += e.pool.slotsChecked;
+    return n;
   }
 
   /** Every pool, list first, then transient pools. */
