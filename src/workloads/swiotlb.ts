@@ -22,7 +22,6 @@ import type { Rng } from "../sim/rng.js";
 import { type Draw, mixture, powerOfTwo, uniform } from "./distributions.js";
 import type { Workload } from "./workload.js";
 
-const KIB = 1024;
 const GIB = 2 ** 30;
 const RPI4_LIMIT = GIB - 1;
 
