@@ -19,30 +19,12 @@ import {
   type UnmapOp,
 } from "./ops.js";
 import { NO_LIMIT, type PageCall, PageSource } from "./page-source.js";
-import {
-  checkPool,
-  IO_TLB_SHIFT,
-  IO_TLB_SIZE,
-  nrSlots,
-  type SlotRelease,
-  SwiotlbPool,
-} from "./pool.js";
+import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotRelease, SwiotlbPool } from "./pool.js";
+import { checkState, dumpState, type SwiotlbDump } from "./inspect.js";
 import { RfcBuffers } from "./rfc.js";
 import { mapSlotRequest, type SlotRequest } from "./search.js";
 import type { SwiotlbVariant } from "./variants.js";
 import { addressOverflow, bufferFull, invalidSizes, type SwiotlbWarning } from "./warnings.js";
-
-/** The dump line's fields (golden format); dynamic designs add their pools and buffers. */
-export interface SwiotlbDump {
-  list: [number, number][];
-  areas: { used: number; index: number }[];
-  orig_valid_slots: number;
-  warnings: number;
-  /** Growth and transient pools (start, nslabs, nareas, transient), newest first. */
-  pools?: [number, number, number, boolean][];
-  /** RFC v1: live dynamic buffers. */
-  dyn_buffers?: number;
-}
 
 /** A map or alloc outcome. */
 export interface SwiotlbAllocation {
@@ -61,6 +43,8 @@ export interface SwiotlbAllocation {
 
 /** An unmap or free: the slots swiotlb_release_slots() released, rightly or not. */
 export type SwiotlbRelease = SlotRelease;
+
+export type { SwiotlbDump } from "./inspect.js";
 
 export type SwiotlbResult =
   { kind: "ok" } | SwiotlbAllocation | SwiotlbRelease | { kind: "dump"; dump: SwiotlbDump };
@@ -164,49 +148,11 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
 
   /** The golden dump of the boot-time pool, plus the dynamic designs' pools and buffers. */
   dump(): SwiotlbDump {
-    const p = this.pools.defpool;
-    const areas: { used: number; index: number }[] = [];
-    for (let a = 0; a < p.nareas; a++) {
-      const used = p.areaUsed[a] as number;
-      areas.push({ used: used < 0 ? used + 2 ** 64 : used, index: p.areaIndex[a] as number });
-    }
-    const dump: SwiotlbDump = {
-      list: p.listRuns(),
-      areas,
-      orig_valid_slots: p.origValidSlots(),
-      warnings: this.warnings,
-    };
-    if (this.config.design !== "static") {
-      dump.pools = this.pools
-        .all()
-        .filter((e) => e.pool !== p)
-        .map((e) => [e.pool.start, e.pool.nslabs, e.pool.nareas, e.transient]);
-    }
-    if (this.dyn !== null) dump.dyn_buffers = this.dyn.live;
-    return dump;
+    return dumpState(this.pools, this.dyn, this.warnings, this.config.design !== "static");
   }
 
   check(): string[] {
-    const problems: string[] = [];
-    for (const e of this.pools.all()) {
-      for (const problem of checkPool(e.pool)) {
-        if (problems.length < 20) problems.push(`pool ${e.pool.start}: ${problem}`);
-      }
-    }
-    const source = this.source;
-    if (source !== null) {
-      let held = 0;
-      for (const e of this.pools.all()) {
-        for (const b of [e.pages, e.slotArray]) if (b) held += 2 ** b.order;
-      }
-      for (const b of this.dyn?.all() ?? []) held += 2 ** b.block.order;
-      if (held !== source.totals.pagesHeld) {
-        problems.push(
-          `pages held: ${source.totals.pagesHeld} counted, ${held} in pools and buffers`,
-        );
-      }
-    }
-    return problems;
+    return checkState(this.pools, this.source, this.dyn);
   }
 
   snapshot(): unknown {
