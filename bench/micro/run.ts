@@ -16,6 +16,7 @@ import { measureCmaAlloc } from "./cma-alloc.js";
 import { measureIovaMemory } from "./iova-memory.js";
 import { measurePageallocMemory } from "./pagealloc-memory.js";
 import { measureReplay } from "./replay.js";
+import { measureSwiotlbVariants } from "./swiotlb-variants.js";
 
 const pkg = thisPackage();
 const { values: args } = parseArgs({
@@ -36,6 +37,10 @@ console.table(
   })),
 );
 for (const name of replay.missing) console.log(`not measured: ${name} is not in the golden folder`);
+
+const swiotlb = await measureSwiotlbVariants(defaultGoldenDir(pkg.root));
+console.log("swiotlb map+unmap throughput per variant on random-01 (set-up excluded):");
+console.table(swiotlb.map((f) => ({ ...f, opsPerSecond: f.opsPerSecond.toLocaleString("en-US") })));
 
 const memory = measureIovaMemory();
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -70,7 +75,7 @@ const environment = {
 };
 writeFileAtomic(
   out,
-  `${JSON.stringify({ environment, replay, memory, pagealloc, cma }, null, 2)}\n`,
+  `${JSON.stringify({ environment, replay, swiotlb, memory, pagealloc, cma }, null, 2)}\n`,
 );
 console.log(`written: ${out}`);
 

@@ -5,9 +5,10 @@
 import type { AnySuite } from "./suite.js";
 
 const loaders: Readonly<Record<string, () => Promise<{ suite: AnySuite }>>> = {
-  "iova-longrun": () => import("./iova-longrun.js"),
   "alsa-resume": () => import("./alsa-resume.js"),
   "cma-pins": () => import("./cma-pins.js"),
+  "swiotlb-dynamic": () => import("./swiotlb-dynamic.js"),
+  "iova-longrun": () => import("./iova-longrun.js"),
   "atomic-pool-boot": () => import("./atomic-pool-boot.js"),
 };
 

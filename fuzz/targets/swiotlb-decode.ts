@@ -2,10 +2,13 @@
  * Bytes to swiotlb ops, as drivers issue them: streaming maps of boundary sizes (slot and
  * segment edges, 256 KiB, and the multi-MiB dma-buf segments of the Raspberry Pi 4) with the
  * masks of real devices (NVMe's min_align_mask 0xfff, dma-iommu's alloc_align_mask for untrusted
- * devices), restricted-pool allocations, and releases that consume live handles.
+ * devices), restricted-pool allocations, and releases that consume live handles. For the
+ * dynamic designs: a restricted or default pool (header byte 3), maps that may sleep
+ * (DMA_ATTR_MAY_SLEEP) or come from the block I/O path (op byte 4's high bits), and time passing
+ * so the growth worker runs.
  */
 import type { SwiotlbResult } from "../../src/models/swiotlb/model.js";
-import type { InitOp, SwiotlbOp } from "../../src/models/swiotlb/ops.js";
+import { DMA_ATTR_MAY_SLEEP, type InitOp, type SwiotlbOp } from "../../src/models/swiotlb/ops.js";
 import type { StepDecoder } from "./model-target.js";
 import type { Records } from "./records.js";
 
@@ -20,7 +23,7 @@ const ALLOC_ALIGN_MASKS = [0, 0, 0, 0xfff, 0xffff, 0x3fff] as const;
 const MIN_ALIGN_MASKS = [0, 0, 0xfff, 0x7ff, 0xfff, 0x1fff] as const;
 /** Oversize requests seen on the RPi4 (512 KiB, 796 KiB) and dma-buf frame segments. */
 const OVERSIZE = [524288, 815104, 1048576, 262145, 4 * 1024 * 1024] as const;
-const KINDS = ["map", "map", "map", "unmap", "unmap", "alloc", "free"] as const;
+const KINDS = ["map", "map", "map", "unmap", "unmap", "alloc", "free", "advance"] as const;
 const ORIG_BASE = 0x1_0000_0000;
 
 interface Handle {
@@ -63,6 +66,8 @@ export class SwiotlbDecoder implements StepDecoder<SwiotlbOp, SwiotlbResult> {
     const nslabs = Math.max(NSLABS[records.header(0) % NSLABS.length] as number, 128 * nareas);
     const start = STARTS[records.header(2) % STARTS.length] as number;
     this.init = { op: "init", nslabs, nareas, start, page_size: 4096 };
+    // One input in four sets up a restricted-dma-pool (1 area, never grows, no RFC buffers).
+    if (records.header(3) % 4 === 3) Object.assign(this.init, { kind: "restricted", nareas: 1 });
   }
 
   /** The op for record i, or null when there is nothing to release. */
@@ -73,7 +78,8 @@ export class SwiotlbDecoder implements StepDecoder<SwiotlbOp, SwiotlbResult> {
     switch (KINDS[r.byte(i, 0) % KINDS.length]) {
       case "map": {
         const size = mapSize(r.byte(i, 1), r.u16(i, 2));
-        const alignMask = ALLOC_ALIGN_MASKS[r.byte(i, 4) % ALLOC_ALIGN_MASKS.length] as number;
+        const flags = r.byte(i, 4);
+        const alignMask = ALLOC_ALIGN_MASKS[(flags & 15) % ALLOC_ALIGN_MASKS.length] as number;
         const allocSize =
           alignMask === 0 ? size : Math.ceil(size / (alignMask + 1)) * (alignMask + 1);
         const orig = ORIG_BASE + r.byte(i, 6) * 4096 + (r.byte(i, 7) >> 3) * 128;
@@ -86,10 +92,13 @@ export class SwiotlbDecoder implements StepDecoder<SwiotlbOp, SwiotlbResult> {
           min_align_mask: minAlign,
           cpu,
           seg_boundary_mask: 0,
-          attrs: 0,
+          attrs: flags & 16 ? DMA_ATTR_MAY_SLEEP : 0,
           dma_limit: 0,
+          io_path: flags & 32 ? 1 : 0,
         };
       }
+      case "advance":
+        return { op: "advance", ms: r.byte(i, 1) % 8 };
       case "alloc":
         return {
           op: "alloc",

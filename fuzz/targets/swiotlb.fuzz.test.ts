@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CANARIES } from "../../src/oracles/canaries.js";
 import { findingSignature } from "../../src/oracles/finding.js";
 import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
 import { readJsonlFile } from "../../src/sim/jsonl.js";
@@ -71,5 +72,31 @@ describe("the swiotlb fuzz target", () => {
     }
     // Random inputs reach the oversize and full-pool warnings on both versions.
     expect(kinds.get("v6.9 warning")).toBeGreaterThan(0);
+  });
+});
+
+describe("the swiotlb fuzz target on the dynamic designs", () => {
+  it("random inputs: each canary stays silent where it must, and the dynamic designs never overlap or lose accounting", () => {
+    const rng = Rng.seeded(77);
+    const fired = new Map<string, number>();
+    for (const variant of ["v6.9", "v6.9-dynamic", "rfc-v1"]) {
+      for (let n = 0; n < 150; n++) {
+        const data = Uint8Array.from({ length: SWIOTLB_RECORD_BYTES * rng.int(2, 60) }, () =>
+          rng.int(0, 255),
+        );
+        const { finding } = target.run(data, variant);
+        const canary = finding?.canary;
+        if (canary) fired.set(`${variant} ${canary}`, (fired.get(`${variant} ${canary}`) ?? 0) + 1);
+        expect(["overlap", "mask-violation", "accounting", "out-of-range"]).not.toContain(
+          finding?.kind,
+        );
+        for (const c of CANARIES.filter(
+          (k) => k.model === "swiotlb" && k.silentOn.includes(variant),
+        ))
+          expect(canary, `${variant} ${n}`).not.toBe(c.id);
+      }
+    }
+    // Blind random inputs already reach the RFC's I/O-path allocation.
+    expect(fired.get("rfc-v1 swiotlb-rfc-sleeping-alloc-in-io-path")).toBeGreaterThan(0);
   });
 });

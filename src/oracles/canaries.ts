@@ -35,11 +35,22 @@ export const CANARIES: readonly Canary[] = [
     model: "swiotlb",
     kind: "warning",
     description:
-      "A streaming mapping over 256 KiB (IO_TLB_SEGSIZE slots) fails with 'swiotlb buffer is full' however empty the pool: the Raspberry Pi 4 dma-buf import of multi-MiB frames.",
-    firesOn: ["v6.8", "v6.9"],
-    // The RFC v1 per-mapping design maps it when pages are available; its variant is not built yet.
-    silentOn: [],
+      "A streaming mapping over 256 KiB (IO_TLB_SEGSIZE slots) without alignment masks on the default pool fails with 'swiotlb buffer is full' however empty the pool, without any attempt to get memory for it: the Raspberry Pi 4 dma-buf import of multi-MiB frames.",
+    firesOn: ["v6.8", "v6.9", "v6.9-dynamic"],
+    // The RFC v1 per-mapping design maps it when pages are available.
+    silentOn: ["rfc-v1"],
     reference: "spec B.4; the RFC v1 dynamic swiotlb thread, March 2023",
+  },
+  {
+    id: "swiotlb-rfc-sleeping-alloc-in-io-path",
+    model: "swiotlb",
+    kind: "hang",
+    description:
+      "The RFC v1 allocates a mapping's bounce buffer from the page allocator with GFP_KERNEL when the caller passes DMA_ATTR_MAY_SLEEP, also from the block I/O path: direct reclaim can issue I/O that waits on this very path ('Without GFP_NOIO allocations this will deadlock eventually').",
+    // The merged design allocates GFP_KERNEL only in its worker and GFP_NOWAIT per mapping.
+    firesOn: ["rfc-v1"],
+    silentOn: ["v6.8", "v6.9", "v6.9-dynamic"],
+    reference: "spec B.3; Hellwig's reply to the RFC v1 (March 2023)",
   },
   {
     id: "pagealloc-noio-costly-hang",

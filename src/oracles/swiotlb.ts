@@ -1,13 +1,18 @@
 /**
  * General oracles for the swiotlb model, fed one (op, result) pair at a time: overlap of live
- * bounce buffers, a mapping that loses the device's min_align_mask offset or an allocation that
- * is not page-aligned, spurious map failures (an exhaustive scan finds a free run that meets the
- * request under the fixed kernel's alignment rules, which next-fit missed), kernel warnings and
- * slot accounting. The canary swiotlb-oversize-mapping refines the "buffer is full" warning of a
- * mapping over 256 KiB: the Raspberry Pi 4 dma-buf failure.
+ * bounce buffers (every pool and the RFC's dynamic buffers), a mapping that loses the device's
+ * min_align_mask offset or an allocation that is not page-aligned, a bounce buffer the device
+ * cannot reach, spurious map failures (an exhaustive scan of the pools finds a free run that meets
+ * the request under the fixed kernel's alignment rules, which next-fit missed), a page allocation
+ * that may sleep and start I/O made from the block I/O path (the deadlock Hellwig objected to in
+ * the RFC v1), kernel warnings and slot accounting. Canaries: swiotlb-oversize-mapping refines
+ * the "buffer is full" warning of a mapping over 256 KiB (the Raspberry Pi 4 dma-buf failure);
+ * swiotlb-rfc-sleeping-alloc-in-io-path the I/O-path allocation.
  */
 import type { SwiotlbAllocation, SwiotlbModel, SwiotlbResult } from "../models/swiotlb/model.js";
 import type { AllocOp, MapOp, SwiotlbOp } from "../models/swiotlb/ops.js";
+import { gfpClass } from "../models/swiotlb/page-source.js";
+import { formatGfp } from "../models/pagealloc/gfp.js";
 import {
   IO_TLB_SEGSIZE,
   IO_TLB_SIZE,
@@ -72,7 +77,13 @@ export class SwiotlbOracle {
     if (result.tlb !== null) {
       const lo = result.tlb;
       const hi = lo + op.size - 1;
-      const evidence = { op, tlb: lo, slot: result.slot, nslots: result.nslots };
+      const evidence = {
+        op,
+        tlb: lo,
+        slot: result.slot,
+        nslots: result.nslots,
+        where: result.where,
+      };
       if (op.op === "map" && low32(lo & op.min_align_mask) !== low32(op.orig & op.min_align_mask)) {
         return this.finding(
           "mask-violation",
@@ -91,6 +102,15 @@ export class SwiotlbOracle {
           evidence,
         );
       }
+      if (op.op === "map" && op.dma_limit !== 0 && hi > op.dma_limit) {
+        return this.finding(
+          "out-of-range",
+          index,
+          "beyond-device-limit",
+          `map returned [${lo}, ${hi}], beyond the device's DMA limit ${op.dma_limit}`,
+          evidence,
+        );
+      }
       const clash = this.live.claim(lo, hi);
       if (clash) {
         return this.finding(
@@ -102,23 +122,49 @@ export class SwiotlbOracle {
         );
       }
     } else if (op.op === "map" && op.alloc_size <= MAX_MAPPING_BYTES) {
-      const pool = this.model.swiotlbPool;
-      const query = slotQuery(REFERENCE, pool, pageSize, mapSlotRequest(REFERENCE, op).request);
-      const slot = firstFit(pool, query);
-      if (slot >= 0) {
+      const request = mapSlotRequest(REFERENCE, op).request;
+      for (const { pool } of this.model.pools.pools) {
+        const query = slotQuery(REFERENCE, pool, pageSize, request);
+        const slot = firstFit(pool, query);
+        if (slot >= 0) {
+          return this.finding(
+            "spurious-failure",
+            index,
+            "map-missed-free-run",
+            `map of ${op.alloc_size} bytes failed although slots ${slot}..${slot + query.nslots - 1} of the pool at ${pool.start} are free and suitably aligned`,
+            { op, pool: pool.start, slot, nslots: query.nslots },
+          );
+        }
+      }
+    }
+    if (op.op === "map" && op.io_path === 1) {
+      const sleeping = result.pageCalls.find(
+        (c) => c.caller === "map" && gfpClass(c.gfp) === "kernel",
+      );
+      if (sleeping !== undefined) {
         return this.finding(
-          "spurious-failure",
+          "hang",
           index,
-          "map-missed-free-run",
-          `map of ${op.alloc_size} bytes failed although slots ${slot}..${slot + query.nslots - 1} are free and suitably aligned`,
-          { op, slot, nslots: query.nslots },
+          "io-path-sleeping-alloc",
+          `map in the I/O path allocated order-${sleeping.order} pages with ${formatGfp(sleeping.gfp)}: reclaim can issue I/O and wait on this path (deadlock risk)`,
+          { op, call: { ...sleeping, gfp: formatGfp(sleeping.gfp) } },
+          "swiotlb-rfc-sleeping-alloc-in-io-path",
         );
       }
     }
     const warning = result.warnings[0];
     if (warning === undefined) return null;
+    // The Raspberry Pi 4 case: an unconstrained streaming mapping over one segment of the default
+    // pool, refused by the segment cap itself. A design that tried pages for it (the RFC) failed
+    // for want of memory.
     const oversize =
-      warning.kind === "full" && op.op === "map" && op.alloc_size > MAX_MAPPING_BYTES;
+      warning.kind === "full" &&
+      this.model.poolKind === "default" &&
+      op.op === "map" &&
+      op.alloc_size > MAX_MAPPING_BYTES &&
+      op.alloc_align_mask === 0 &&
+      op.min_align_mask === 0 &&
+      !result.pageCalls.some((c) => c.caller === "map");
     return this.finding(
       "warning",
       index,

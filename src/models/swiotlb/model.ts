@@ -1,30 +1,30 @@
 /**
- * The swiotlb static-pool model: kernel/dma/swiotlb.c as of v6.8 (git blob b079a9a8e087) and v6.9
- * (git blob 0de66f0ff43a), without CONFIG_SWIOTLB_DYNAMIC. swiotlb_tbl_map_single(),
- * swiotlb_tbl_unmap_single(), swiotlb_map()'s device-limit check, swiotlb_alloc() and
- * swiotlb_free() composed over one SwiotlbPool, driven by SwiotlbOp values. See ./README.md.
+ * The swiotlb model: kernel/dma/swiotlb.c as of v6.8 (git blob b079a9a8e087) and v6.9 (git blob
+ * 0de66f0ff43a), without and with CONFIG_SWIOTLB_DYNAMIC, and the RFC v1 of March 2023.
+ * swiotlb_tbl_map_single(), swiotlb_tbl_unmap_single(), swiotlb_map()'s device-limit check,
+ * swiotlb_alloc(), swiotlb_free() and the sync lookups composed over a PoolList (./dynamic.ts),
+ * the RFC's buffers (./rfc.ts) and a page allocator (./page-source.ts), driven by SwiotlbOp
+ * values. See ./README.md.
  */
 import { type Model, type ModelContext, OpRejected } from "../model.js";
-import { DMA_ATTR_NO_WARN, type FreeOp, type MapOp, type SwiotlbOp, type UnmapOp } from "./ops.js";
+import { type Found, PoolList, type PoolCounters, type PoolEntry } from "./dynamic.js";
 import {
-  IO_TLB_SEGSIZE,
-  IO_TLB_SHIFT,
-  IO_TLB_SIZE,
-  nrSlots,
-  type SlotRelease,
-  SwiotlbPool,
-} from "./pool.js";
-import { findSlots, mapSlotRequest, slotQuery } from "./search.js";
+  DMA_ATTR_MAY_SLEEP,
+  DMA_ATTR_NO_WARN,
+  type FreeOp,
+  type InitOp,
+  type MapOp,
+  type PoolKind,
+  type SwiotlbOp,
+  type UnmapOp,
+} from "./ops.js";
+import { NO_LIMIT, type PageCall, PageSource } from "./page-source.js";
+import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotRelease, SwiotlbPool } from "./pool.js";
+import { checkState, dumpState, type SwiotlbDump } from "./inspect.js";
+import { RfcBuffers } from "./rfc.js";
+import { mapSlotRequest, type SlotRequest } from "./search.js";
 import type { SwiotlbVariant } from "./variants.js";
 import { addressOverflow, bufferFull, invalidSizes, type SwiotlbWarning } from "./warnings.js";
-
-/** The dump line's fields (golden format). */
-export interface SwiotlbDump {
-  list: [number, number][];
-  areas: { used: number; index: number }[];
-  orig_valid_slots: number;
-  warnings: number;
-}
 
 /** A map or alloc outcome. */
 export interface SwiotlbAllocation {
@@ -35,25 +35,46 @@ export interface SwiotlbAllocation {
   slot: number;
   nslots: number;
   warnings: readonly SwiotlbWarning[];
+  /** Page allocations made during the op (dynamic designs; the growth worker's included). */
+  pageCalls: readonly PageCall[];
+  /** Where the buffer is: a pool's start (the defpool's for static builds) or an RFC buffer. */
+  where: "pool" | "transient" | "dyn-buffer" | null;
 }
 
 /** An unmap or free: the slots swiotlb_release_slots() released, rightly or not. */
 export type SwiotlbRelease = SlotRelease;
+
+export type { SwiotlbDump } from "./inspect.js";
 
 export type SwiotlbResult =
   { kind: "ok" } | SwiotlbAllocation | SwiotlbRelease | { kind: "dump"; dump: SwiotlbDump };
 
 const OK: SwiotlbResult = { kind: "ok" };
 const NO_WARNINGS: readonly SwiotlbWarning[] = Object.freeze([]);
+const NO_CALLS: readonly PageCall[] = Object.freeze([]);
 
 /** The default pool before any init op: IO_TLB_DEFAULT_SIZE (64 MiB) in 4 areas below 1 GiB. */
-const DEFAULT_INIT = { nslabs: 32768, nareas: 4, start: 0x3c00_0000, page_size: 4096 };
+const DEFAULT_INIT: InitOp = {
+  op: "init",
+  nslabs: 32768,
+  nareas: 4,
+  start: 0x3c00_0000,
+  page_size: 4096,
+};
+/** The machine of the dynamic designs unless init names one: a small PC, quick to boot. */
+const DEFAULT_MACHINE = { layout: "x86_64", ramMib: 256 } as const;
 
 export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   /** Null until the first op: a trace that starts with init never builds the default pool. */
-  private current: SwiotlbPool | null = null;
+  private current: PoolList | null = null;
+  /** The page allocator of the dynamic designs (null for static builds). */
+  private source: PageSource | null = null;
+  /** RFC v1's dynamic buffers (rfc-v1 with a default pool only). */
+  private dyn: RfcBuffers | null = null;
   /** PAGE_SIZE of the pool's kernel (init's page_size). */
   pageSize = DEFAULT_INIT.page_size;
+  /** The io_tlb_mem set up: the default one or a restricted-dma-pool. */
+  poolKind: PoolKind = "default";
   private warnings = 0;
   /** Counters for features and benchmarks. */
   readonly counters = { maps: 0, mapFailures: 0, allocs: 0, allocFailures: 0 };
@@ -61,28 +82,51 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
 
   constructor(
     readonly config: SwiotlbVariant,
-    _context: ModelContext,
+    private readonly context: ModelContext,
   ) {}
 
   get variant(): string {
     return this.config.name;
   }
 
-  /** The live pool (for oracles and tests that look inside). */
+  /** The boot-time pool (for oracles and tests that look inside). */
   get swiotlbPool(): SwiotlbPool {
-    return this.pool;
+    return this.pools.defpool;
   }
 
-  private get pool(): SwiotlbPool {
-    this.current ??= new SwiotlbPool(DEFAULT_INIT.nslabs, DEFAULT_INIT.nareas, DEFAULT_INIT.start);
+  /** io_tlb_mem's pool list (one pool in a static build). */
+  get pools(): PoolList {
+    this.current ??= this.init(DEFAULT_INIT);
     return this.current;
   }
 
+  /** The page allocator behind the dynamic designs, or null. */
+  get pageSource(): PageSource | null {
+    void this.pools;
+    return this.source;
+  }
+
+  /** RFC v1's live dynamic buffers, or null. */
+  get rfcBuffers(): RfcBuffers | null {
+    void this.pools;
+    return this.dyn;
+  }
+
+  /** Pool-list and RFC costs so far. */
+  get poolCounters(): PoolCounters {
+    return this.pools.counters;
+  }
+
   apply(op: SwiotlbOp): SwiotlbResult {
+    if (op.op === "init") {
+      this.current = this.init(op);
+      return OK;
+    }
+    const pools = this.pools;
+    if (pools.workDueNs !== null && pools.workDueNs <= this.context.clock.now) {
+      pools.runGrowthWork();
+    }
     switch (op.op) {
-      case "init":
-        this.init(op.nslabs, op.nareas, op.start, op.page_size);
-        return OK;
       case "map":
         return this.map(op);
       case "unmap":
@@ -91,87 +135,96 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
         return this.alloc(op.size, op.min_align_mask, op.cpu, op.seg_boundary_mask);
       case "free":
         return this.release(op);
+      case "sync":
+        this.lookup(op.tlb, op.op);
+        return OK;
+      case "advance":
+        this.advance(op.ms);
+        return OK;
       case "dump":
         return { kind: "dump", dump: this.dump() };
     }
   }
 
-  /** The golden dump of the whole state. */
+  /** The golden dump of the boot-time pool, plus the dynamic designs' pools and buffers. */
   dump(): SwiotlbDump {
-    const p = this.pool;
-    const areas: { used: number; index: number }[] = [];
-    for (let a = 0; a < p.nareas; a++) {
-      const used = p.areaUsed[a] as number;
-      areas.push({ used: used < 0 ? used + 2 ** 64 : used, index: p.areaIndex[a] as number });
-    }
-    return {
-      list: p.listRuns(),
-      areas,
-      orig_valid_slots: p.origValidSlots(),
-      warnings: this.warnings,
-    };
+    return dumpState(this.pools, this.dyn, this.warnings, this.config.design !== "static");
   }
 
   check(): string[] {
-    const p = this.pool;
-    const problems: string[] = [];
-    const report = (message: string) => {
-      if (problems.length < 20) problems.push(message);
-    };
-    const allocated = new Float64Array(p.nareas);
-    for (let i = 0; i < p.nslabs; i++) {
-      const v = p.list[i] as number;
-      const next = (i + 1) % IO_TLB_SEGSIZE === 0 ? 0 : (p.list[i + 1] as number);
-      const want = v === 0 ? 0 : next === 0 ? 1 : next + 1;
-      if (v !== want) report(`slot ${i}: list ${v}, but the free run from it is ${want}`);
-      if (v === 0) (allocated[Math.floor(i / p.areaNslabs)] as number)++;
-      else if (p.origAddr[i] !== -1 || p.padSlots[i] !== 0 || p.allocSize[i] !== 0) {
-        report(`slot ${i} is free but keeps orig_addr, alloc_size or pad_slots`);
-      }
-    }
-    for (let a = 0; a < p.nareas; a++) {
-      if (p.areaUsed[a] !== allocated[a]) {
-        report(`area ${a}: used ${p.areaUsed[a]}, but ${allocated[a]} slots are allocated`);
-      }
-      if ((p.areaIndex[a] as number) >= p.areaNslabs) report(`area ${a}: index out of the area`);
-    }
-    return problems;
+    return checkState(this.pools, this.source, this.dyn);
   }
 
   snapshot(): unknown {
-    const p = this.pool;
+    const p = this.pools.defpool;
     return { variant: this.variant, nslabs: p.nslabs, start: p.start, ...this.dump() };
   }
 
   features(): Record<string, number> {
-    const p = this.pool;
+    const pools = this.pools;
+    const p = pools.defpool;
     const used = p.used();
     return {
       usedEighths: Math.max(0, Math.min(8, Math.floor((used * 8) / p.nslabs))),
       lastFailed: this.lastFailed ? 1 : 0,
       warnings: Math.min(this.warnings, 3),
       slotsCheckedLog2: Math.min(31, Math.floor(Math.log2(p.slotsChecked + 1))),
+      pools: Math.min(pools.pools.length, 4),
+      transients: Math.min(pools.transients.length, 4),
+      dynBuffers: Math.min(this.dyn?.live ?? 0, 4),
     };
   }
 
-  private init(nslabs: number, nareas: number, start: number, pageSize: number): void {
-    this.current = new SwiotlbPool(nslabs, nareas, start);
-    this.pageSize = pageSize;
+  /** Bytes of bounce buffer held: every pool (transient ones included) and RFC buffers. */
+  reservedBytes(): number {
+    return this.pools.reservedBytes() + (this.dyn?.reservedBytes() ?? 0);
+  }
+
+  private init(op: InitOp): PoolList {
+    const defpool = new SwiotlbPool(op.nslabs, op.nareas, op.start);
+    this.pageSize = op.page_size;
     this.warnings = 0;
+    this.poolKind = op.kind ?? "default";
+    const restricted = this.poolKind === "restricted";
+    const design = this.config.design;
+    this.source = null;
+    this.dyn = null;
+    if (design !== "static") {
+      if (op.page_size !== 4096) {
+        throw new OpRejected(`init: the ${design} design runs on 4 KiB pages (page_size 4096)`);
+      }
+      const machine = {
+        layout: op.layout ?? DEFAULT_MACHINE.layout,
+        ramMib: op.ram_mib ?? DEFAULT_MACHINE.ramMib,
+      };
+      this.source = new PageSource(machine, { start: op.start, end: defpool.end }, this.context);
+      if (design === "rfc-v1" && !restricted) this.dyn = new RfcBuffers(this.source, op.page_size);
+    }
+    // ARCH_LOW_ADDRESS_LIMIT: arm64's is the DMA zone limit (1 GiB on the RPi4), x86's 4 GiB.
+    const physLimit = op.phys_limit ?? (op.layout === "rpi4" ? 0x3fff_ffff : 0xffff_ffff);
+    const canGrow = design === "dynamic" && !restricted;
+    return new PoolList(defpool, canGrow, canGrow ? this.source : null, physLimit);
   }
 
   /** swiotlb_tbl_map_single(), then swiotlb_map()'s dma_capable() check when dma_limit is set. */
   private map(op: MapOp): SwiotlbAllocation {
-    const p = this.pool;
     this.counters.maps++;
     if (op.size > op.alloc_size) return this.mapFailed(invalidSizes(op.size, op.alloc_size));
-    const { request, fullOffset } = mapSlotRequest(this.config, op);
-    const query = slotQuery(this.config, p, this.pageSize, request);
-    const first = findSlots(p, query, op.cpu);
-    if (first < 0) {
-      if ((op.attrs & DMA_ATTR_NO_WARN) !== 0) return this.mapFailed(null);
-      return this.mapFailed(bufferFull(op.alloc_size, p.nslabs, p.used()));
+    const limit = op.dma_limit === 0 ? NO_LIMIT : op.dma_limit;
+    const dyn = this.dyn;
+    if (dyn !== null && dyn.eligible(op.alloc_size, op.alloc_align_mask, op.min_align_mask)) {
+      const buffer = dyn.map(op.alloc_size, (op.attrs & DMA_ATTR_MAY_SLEEP) !== 0, limit);
+      if (buffer !== null) return this.mapped(buffer.start, -1, 0, "dyn-buffer");
     }
+    const { request, fullOffset } = mapSlotRequest(this.config, op);
+    const found = this.findSlots(request, op.cpu, limit);
+    if (found === null) {
+      if ((op.attrs & DMA_ATTR_NO_WARN) !== 0) return this.mapFailed(null);
+      return this.mapFailed(bufferFull(op.alloc_size, this.pools.nslabs, this.pools.used()));
+    }
+    const entry = found.entry;
+    const first = found.slot;
+    const p = entry.pool;
     // Below 128 slots in all, so pad_slots (unsigned short) never truncates.
     const pad = fullOffset >>> IO_TLB_SHIFT;
     const offset = fullOffset & (IO_TLB_SIZE - 1);
@@ -180,11 +233,22 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     p.setOrig(index, nrSlots(op.alloc_size + offset), op.orig);
     const tlb = p.start + index * IO_TLB_SIZE + offset;
     if (op.dma_limit !== 0 && tlb + op.size - 1 > op.dma_limit) {
-      p.release(tlb, op.min_align_mask);
+      this.releaseIn(entry, tlb, op.min_align_mask);
       return this.mapFailed(addressOverflow(tlb, op.size, op.dma_limit));
     }
+    const nslots = nrSlots(request.allocSize);
+    return this.mapped(tlb, first, nslots, entry.transient ? "transient" : "pool");
+  }
+
+  private mapped(
+    tlb: number,
+    slot: number,
+    nslots: number,
+    where: SwiotlbAllocation["where"],
+  ): SwiotlbAllocation {
     this.lastFailed = false;
-    return { kind: "map", tlb, slot: first, nslots: query.nslots, warnings: NO_WARNINGS };
+    const pageCalls = this.source?.take() ?? NO_CALLS;
+    return { kind: "map", tlb, slot, nslots, warnings: NO_WARNINGS, pageCalls, where };
   }
 
   private mapFailed(warning: SwiotlbWarning | null): SwiotlbAllocation {
@@ -192,32 +256,62 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     this.lastFailed = true;
     if (warning !== null) this.warnings++;
     const warnings = warning === null ? NO_WARNINGS : [warning];
-    return { kind: "map", tlb: null, slot: -1, nslots: 0, warnings };
+    const pageCalls = this.source?.take() ?? NO_CALLS;
+    return { kind: "map", tlb: null, slot: -1, nslots: 0, warnings, pageCalls, where: null };
+  }
+
+  /** swiotlb_find_slots() for a request over the pool list. */
+  private findSlots(request: SlotRequest, cpu: number, limit: number): Found | null {
+    return this.pools.findSlots({
+      variant: this.config,
+      pageSize: this.pageSize,
+      request,
+      cpu,
+      limit,
+      now: this.context.clock.now,
+    });
   }
 
   /** swiotlb_alloc(): orig_addr 0; failures are silent. */
   private alloc(size: number, minAlignMask: number, cpu: number, boundary: number): SwiotlbResult {
-    const p = this.pool;
     this.counters.allocs++;
-    const query = slotQuery(this.config, p, this.pageSize, {
+    const request = {
       orig: 0,
       allocSize: size,
       allocAlignMask: this.config.allocAlignment === "order" ? this.orderMask(size) : 0,
       minAlignMask,
       segBoundaryMask: boundary,
-    });
-    const slot = findSlots(p, query, cpu);
-    this.lastFailed = slot < 0;
-    if (slot < 0) {
+    };
+    const found = this.findSlots(request, cpu, NO_LIMIT);
+    this.lastFailed = found === null;
+    const pageCalls = this.source?.take() ?? NO_CALLS;
+    if (found === null) {
       this.counters.allocFailures++;
-      return { kind: "alloc", tlb: null, slot: -1, nslots: 0, warnings: NO_WARNINGS };
+      return {
+        kind: "alloc",
+        tlb: null,
+        slot: -1,
+        nslots: 0,
+        warnings: NO_WARNINGS,
+        pageCalls,
+        where: null,
+      };
     }
     // pfn_to_page(PFN_DOWN(tlb_addr)): v6.8 returns the page below an odd first slot. v6.9's
     // PAGE_ALIGNED() refusal (823353b7cf0e) cannot trigger: the pool start is page-aligned and
     // the slot test clears the order's bits of the (boundary-masked) address.
-    const addr = p.start + slot * IO_TLB_SIZE;
+    const addr = found.entry.pool.start + found.slot * IO_TLB_SIZE;
     const tlb = Math.floor(addr / this.pageSize) * this.pageSize;
-    return { kind: "alloc", tlb, slot, nslots: query.nslots, warnings: NO_WARNINGS };
+    const where = found.entry.transient ? "transient" : "pool";
+    return {
+      kind: "alloc",
+      tlb,
+      slot: found.slot,
+      nslots: nrSlots(size),
+      warnings: NO_WARNINGS,
+      pageCalls,
+      where,
+    };
   }
 
   /** (1 << (get_order(size) + PAGE_SHIFT)) - 1, as unsigned int; all ones once it overflows. */
@@ -227,12 +321,52 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     return bytes > 2 ** 31 ? 0xffff_ffff : bytes - 1;
   }
 
-  /** swiotlb_tbl_unmap_single() and swiotlb_free(): swiotlb_release_slots() of the address. */
-  private release(op: UnmapOp | FreeOp): SwiotlbRelease {
-    const p = this.pool;
-    if (!p.contains(op.tlb)) {
-      throw new OpRejected(`${op.op} of ${op.tlb}: not in the pool [${p.start}, ${p.end})`);
+  /** Time passes; the growth work runs when it falls due on the way. */
+  private advance(ms: number): void {
+    const clock = this.context.clock;
+    const target = clock.now + ms * 1_000_000;
+    const pools = this.pools;
+    if (pools.workDueNs !== null && pools.workDueNs <= target) {
+      clock.advanceTo(Math.max(pools.workDueNs, clock.now));
+      pools.runGrowthWork();
     }
-    return p.release(op.tlb, op.min_align_mask);
+    clock.advanceTo(Math.max(target, clock.now));
+  }
+
+  /**
+   * is_swiotlb_buffer() and the pool lookup of unmap and sync: the RFC looks its tree up for any
+   * address outside the fixed pool; the pool list is walked otherwise. Bad input when nothing
+   * holds the address.
+   */
+  private lookup(addr: number, what: string): PoolEntry | "dyn" {
+    const dyn = this.dyn;
+    if (dyn !== null && !this.pools.defpool.contains(addr)) {
+      if (dyn.lookup(addr) !== null) return "dyn";
+    }
+    const entry = this.pools.findPool(addr);
+    if (entry === null) throw new OpRejected(`${what} of ${addr}: not a swiotlb buffer`);
+    return entry;
+  }
+
+  /** swiotlb_tbl_unmap_single() and swiotlb_free(). */
+  private release(op: UnmapOp | FreeOp): SwiotlbRelease {
+    const where = this.lookup(op.tlb, op.op);
+    if (where === "dyn") {
+      const dyn = this.dyn as RfcBuffers;
+      const buffer = dyn.lookup(op.tlb);
+      if (buffer === null) throw new OpRejected(`${op.op} of ${op.tlb}: not a swiotlb buffer`);
+      dyn.unmap(buffer);
+      return { kind: "release", slot: -1, nslots: 0 };
+    }
+    return this.releaseIn(where, op.tlb, op.min_align_mask);
+  }
+
+  /** swiotlb_del_transient() for a transient pool's buffer, else swiotlb_release_slots(). */
+  private releaseIn(entry: PoolEntry, tlb: number, minAlignMask: number): SwiotlbRelease {
+    if (entry.transient) {
+      this.pools.deleteTransient(entry);
+      return { kind: "release", slot: 0, nslots: entry.pool.nslabs };
+    }
+    return entry.pool.release(tlb, minAlignMask);
   }
 }

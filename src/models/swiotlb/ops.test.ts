@@ -24,6 +24,7 @@ describe("swiotlb trace codec", () => {
       seg_boundary_mask: 0,
       attrs: 0,
       dma_limit: 0,
+      io_path: 0,
     });
     expect(encodeSwiotlbOp(op)).toEqual(JSON.parse(line));
     expect(decode('{"op":"init","nslabs":1024,"nareas":2,"start":4096}')).toMatchObject({
@@ -41,7 +42,10 @@ describe("swiotlb trace codec", () => {
     ],
     ['{"op":"unmap","tlb":0,"size":1,"min_align_mask":0}', 'missing field "ref"'],
     ['{"op":"alloc","size":0,"min_align_mask":0,"cpu":0}', 'field "size": expected an integer'],
-    ['{"op":"sync"}', 'field "op": expected one of'],
+    ['{"op":"sync"}', 'missing field "ref"'],
+    ['{"op":"bounce"}', 'field "op": expected one of'],
+    ['{"op":"init","nslabs":1024,"nareas":1,"start":0,"kind":"private"}', 'field "kind"'],
+    ['{"op":"init","nslabs":1024,"nareas":1,"start":0,"layout":"vax"}', 'field "layout"'],
   ])("rejects %s naming file and line", (line, reason) => {
     expect(() => decode(line)).toThrow(`t.jsonl:1: ${reason}`);
   });

@@ -4,6 +4,7 @@
  * on `alloc` (the device's dma_get_seg_boundary(), as on `map`) and `dma_limit` on `map`
  * (min_not_zero(dma_mask, bus_dma_limit) for swiotlb_map()'s device-limit check).
  */
+import { LAYOUT_NAMES, type LayoutName } from "../pagealloc/layout.js";
 import {
   readInt,
   readOptionalInt,
@@ -12,14 +13,28 @@ import {
   type TraceRecord,
 } from "../../sim/jsonl.js";
 
-/** Sets up one pool of `nslabs` 2 KiB slots in `nareas` areas at physical address `start`. */
+/**
+ * Sets up one pool of `nslabs` 2 KiB slots in `nareas` areas at physical address `start`. Beyond
+ * the golden format (all optional): `kind` (`default`, or `restricted`: a restricted-dma-pool,
+ * which never grows and never takes RFC dynamic buffers), and for the dynamic designs the machine
+ * their pages come from (`layout`, `ram_mib`: a page allocator layout) and mem->phys_limit for
+ * growth pools (`phys_limit`, default ARCH_LOW_ADDRESS_LIMIT of the layout).
+ */
 export interface InitOp {
   op: "init";
   nslabs: number;
   nareas: number;
   start: number;
   page_size: number;
+  kind?: PoolKind;
+  layout?: LayoutName;
+  ram_mib?: number;
+  phys_limit?: number;
 }
+
+/** The kinds of io_tlb_mem an init op can set up. */
+export const POOL_KINDS = ["default", "restricted"] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
 /** swiotlb_tbl_map_single(dev, orig, size, alloc_size, alloc_align_mask, DMA_TO_DEVICE, attrs). */
 export interface MapOp {
   op: "map";
@@ -34,6 +49,11 @@ export interface MapOp {
   attrs: number;
   /** min_not_zero(*dma_mask, bus_dma_limit) checked by swiotlb_map(); 0 means no check. */
   dma_limit: number;
+  /**
+   * 1 when the caller is in the block I/O path (a storage driver's submission): an allocation
+   * there that may sleep and start I/O (GFP_KERNEL) risks deadlock. Not a kernel argument.
+   */
+  io_path: number;
 }
 /** swiotlb_tbl_unmap_single(dev, tlb, size, ...) releasing the map at op index `ref`. */
 export interface UnmapOp {
@@ -59,17 +79,42 @@ export interface FreeOp {
   size: number;
   min_align_mask: number;
 }
+/** swiotlb_sync_single_for_{device,cpu}() of the map at op index `ref`: a pool lookup. */
+export interface SyncOp {
+  op: "sync";
+  ref: number;
+  tlb: number;
+}
+/** Virtual time passes (the growth work runs when it falls due). */
+export interface AdvanceOp {
+  op: "advance";
+  ms: number;
+}
 /** Reports the whole state (the golden traces' last line). */
 export interface DumpOp {
   op: "dump";
 }
 
-export type SwiotlbOp = InitOp | MapOp | UnmapOp | AllocOp | FreeOp | DumpOp;
+export type SwiotlbOp = InitOp | MapOp | UnmapOp | AllocOp | FreeOp | SyncOp | AdvanceOp | DumpOp;
 
-export const SWIOTLB_OP_NAMES = ["init", "map", "unmap", "alloc", "free", "dump"] as const;
+export const SWIOTLB_OP_NAMES = [
+  "init",
+  "map",
+  "unmap",
+  "alloc",
+  "free",
+  "sync",
+  "advance",
+  "dump",
+] as const;
 
 /** DMA_ATTR_NO_WARN: a failed map prints nothing. */
 export const DMA_ATTR_NO_WARN = 256;
+/**
+ * DMA_ATTR_MAY_SLEEP of the RFC v1 (patch 1/4): the caller can sleep, so dynamic buffers are
+ * allocated GFP_KERNEL. Its value is inferred (the next free DMA_ATTR bit, after PRIVILEGED).
+ */
+export const DMA_ATTR_MAY_SLEEP = 1024;
 
 const U32_MAX = 0xffff_ffff;
 const MAX_ADDR = Number.MAX_SAFE_INTEGER;
@@ -112,7 +157,16 @@ function readInit(record: TraceRecord): InitOp {
   if (start % page_size !== 0) {
     fail(record, `field "start": expected a multiple of page_size ${page_size}, got ${start}`);
   }
-  return { op: "init", nslabs, nareas, start, page_size };
+  const op: InitOp = { op: "init", nslabs, nareas, start, page_size };
+  if (record.fields.kind !== undefined)
+    op.kind = readString(record, "kind", POOL_KINDS) as PoolKind;
+  if (record.fields.layout !== undefined)
+    op.layout = readString(record, "layout", LAYOUT_NAMES) as LayoutName;
+  if (record.fields.ram_mib !== undefined) op.ram_mib = readInt(record, "ram_mib", 256, 65536);
+  if (record.fields.phys_limit !== undefined) {
+    op.phys_limit = readInt(record, "phys_limit", 0xfffff, MAX_ADDR);
+  }
+  return op;
 }
 
 /** The fields `unmap` and `free` share. */
@@ -144,6 +198,7 @@ export function decodeSwiotlbOp(record: TraceRecord): SwiotlbOp {
         seg_boundary_mask: readBoundary(record),
         attrs: readOptionalInt(record, "attrs", 0, 0, U32_MAX),
         dma_limit: readOptionalInt(record, "dma_limit", 0, 0, MAX_ADDR),
+        io_path: readOptionalInt(record, "io_path", 0, 0, 1),
       };
     case "unmap":
       return { op: "unmap", ...readRelease(record) };
@@ -157,6 +212,14 @@ export function decodeSwiotlbOp(record: TraceRecord): SwiotlbOp {
         cpu: readInt(record, "cpu", 0, MAX_CPU),
         seg_boundary_mask: readBoundary(record),
       };
+    case "sync":
+      return {
+        op: "sync",
+        ref: readInt(record, "ref", 0),
+        tlb: readInt(record, "tlb", 0, MAX_ADDR),
+      };
+    case "advance":
+      return { op: "advance", ms: readInt(record, "ms", 0, 3_600_000) };
     case "dump":
       return { op: "dump" };
   }
@@ -165,7 +228,7 @@ export function decodeSwiotlbOp(record: TraceRecord): SwiotlbOp {
 /** The flat JSONL object for an op (no expectation fields); optional fields at 0 are left out. */
 export function encodeSwiotlbOp(op: SwiotlbOp): Record<string, unknown> {
   const out: Record<string, unknown> = { ...op };
-  for (const key of ["seg_boundary_mask", "attrs", "dma_limit"]) {
+  for (const key of ["seg_boundary_mask", "attrs", "dma_limit", "io_path"]) {
     if (out[key] === 0) delete out[key];
   }
   return out;

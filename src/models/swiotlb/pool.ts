@@ -219,3 +219,29 @@ export class SwiotlbPool {
     return runs;
   }
 }
+
+/** The list[] and accounting invariants of one pool. */
+export function checkPool(p: SwiotlbPool): string[] {
+  const problems: string[] = [];
+  const report = (message: string) => {
+    if (problems.length < 20) problems.push(message);
+  };
+  const allocated = new Float64Array(p.nareas);
+  for (let i = 0; i < p.nslabs; i++) {
+    const v = p.list[i] as number;
+    const next = (i + 1) % IO_TLB_SEGSIZE === 0 ? 0 : (p.list[i + 1] as number);
+    const want = v === 0 ? 0 : next === 0 ? 1 : next + 1;
+    if (v !== want) report(`slot ${i}: list ${v}, but the free run from it is ${want}`);
+    if (v === 0) (allocated[Math.floor(i / p.areaNslabs)] as number)++;
+    else if (p.origAddr[i] !== -1 || p.padSlots[i] !== 0 || p.allocSize[i] !== 0) {
+      report(`slot ${i} is free but keeps orig_addr, alloc_size or pad_slots`);
+    }
+  }
+  for (let a = 0; a < p.nareas; a++) {
+    if (p.areaUsed[a] !== allocated[a]) {
+      report(`area ${a}: used ${p.areaUsed[a]}, but ${allocated[a]} slots are allocated`);
+    }
+    if ((p.areaIndex[a] as number) >= p.areaNslabs) report(`area ${a}: index out of the area`);
+  }
+  return problems;
+}

@@ -31,6 +31,7 @@ const mapArb = fc
     alloc_align_mask: alignMask,
     attrs: 0,
     dma_limit: 0,
+    io_path: 0,
   }));
 const allocArb = fc.record({
   op: fc.constant("alloc" as const),

@@ -27,11 +27,19 @@ export interface SwiotlbVariant extends VariantInfo {
    * alloc_align_mask, whole padding slots are allocated in front and counted in pad_slots.
    */
   padSlots: boolean;
+  /**
+   * Where bounce buffers come from beyond the boot-time pool:
+   * - `static`: nowhere (no CONFIG_SWIOTLB_DYNAMIC);
+   * - `dynamic`: CONFIG_SWIOTLB_DYNAMIC as merged (growth pools from a worker, transient pools
+   *   per mapping), ./dynamic.ts;
+   * - `rfc-v1`: the March 2023 RFC's per-mapping page allocations tried first, ./rfc.ts.
+   */
+  design: "static" | "dynamic" | "rfc-v1";
 }
 
 const FILE = "kernel/dma/swiotlb.c";
 
-/** All swiotlb static-pool variants, oldest first. */
+/** All swiotlb variants: the static pool oldest first, then the dynamic designs. */
 export const SWIOTLB_VARIANTS: readonly SwiotlbVariant[] = [
   {
     name: "v6.8",
@@ -45,6 +53,7 @@ export const SWIOTLB_VARIANTS: readonly SwiotlbVariant[] = [
     slotSearch: "or-masks",
     allocAlignment: "none",
     padSlots: false,
+    design: "static",
   },
   {
     name: "v6.9",
@@ -65,6 +74,35 @@ export const SWIOTLB_VARIANTS: readonly SwiotlbVariant[] = [
     slotSearch: "split-masks",
     allocAlignment: "order",
     padSlots: true,
+    design: "static",
+  },
+  {
+    name: "v6.9-dynamic",
+    kernel: {
+      file: FILE,
+      version: "v6.9 (git blob 0de66f0ff43a) with CONFIG_SWIOTLB_DYNAMIC=y",
+      commits: ["1aaa736815eb", "79636caad361", "3dc2f209208d"],
+      differs:
+        "v6.9's search over a pool list, newest first and area-major; when nothing fits, a growth pool of at most 2048 slots (4 MiB) from a worker with GFP_KERNEL, and a transient pool per mapping with GFP_NOWAIT | __GFP_NOWARN, freed on unmap. Mappings over 256 KiB fail up front. Restricted pools never grow.",
+    },
+    slotSearch: "split-masks",
+    allocAlignment: "order",
+    padSlots: true,
+    design: "dynamic",
+  },
+  {
+    name: "rfc-v1",
+    kernel: {
+      file: FILE,
+      version: "RFC v1 of 20 Mar 2023 (Petr Tesarik, not merged) on the v6.9 slot search",
+      commits: [],
+      differs:
+        "Dynamic buffers first for mappings of at least a page without alignment masks: pages from the page allocator, GFP_KERNEL with DMA_ATTR_MAY_SLEEP else GFP_NOWAIT, any size up to MAX_ORDER; the fixed pool as fallback; a tree lookup on unmap and sync of every address outside the fixed pool.",
+    },
+    slotSearch: "split-masks",
+    allocAlignment: "order",
+    padSlots: true,
+    design: "rfc-v1",
   },
 ];
 

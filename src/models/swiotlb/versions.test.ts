@@ -30,6 +30,7 @@ const map = (size: number, fields: Partial<MapOp> = {}): SwiotlbOp => ({
   seg_boundary_mask: 0,
   attrs: 0,
   dma_limit: 0,
+  io_path: 0,
   ...fields,
 });
 

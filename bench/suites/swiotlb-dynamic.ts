@@ -1,0 +1,155 @@
+/**
+ * `swiotlb-dynamic`: the static pool (at boot size and at swiotlb=131072), the dynamic pools as
+ * merged and the RFC v1's per-mapping buffers, under the Raspberry Pi 4 dma-buf import, NVMe-like
+ * streaming, dma-iommu bouncing for an untrusted device and small packets (spec part B.5). The
+ * questions of the 2023 thread: which designs map multi-MiB frames at all, what they reserve over
+ * time, what each map and lookup costs, and which allocate with GFP_KERNEL from where.
+ */
+import { SwiotlbModel } from "../../src/models/swiotlb/model.js";
+import { findSwiotlbVariant } from "../../src/models/swiotlb/variants.js";
+import type { JobSpec } from "../../src/report/results.js";
+import { VirtualClock } from "../../src/sim/clock.js";
+import { Rng } from "../../src/sim/rng.js";
+import {
+  findSwiotlbProfile,
+  SWIOTLB_PROFILES,
+  SwiotlbTraffic,
+} from "../../src/workloads/swiotlb.js";
+import { MAX_MAPPING_BYTES } from "../../src/oracles/swiotlb.js";
+import type { Suite } from "./suite.js";
+
+/** Suite variants: a model variant, and the pool size when it is not the boot default. */
+const SETTINGS: Readonly<Record<string, { variant: string; nslabs?: number }>> = {
+  "v6.9": { variant: "v6.9" },
+  "v6.9-256M": { variant: "v6.9", nslabs: 131072 },
+  "v6.9-dynamic": { variant: "v6.9-dynamic" },
+  "rfc-v1": { variant: "rfc-v1" },
+};
+
+const MIB = 2 ** 20;
+
+function runJob(job: JobSpec): Record<string, number> {
+  const setting = SETTINGS[job.variant];
+  const config = setting && findSwiotlbVariant(setting.variant);
+  if (setting === undefined || config === undefined) {
+    throw new RangeError(`unknown swiotlb-dynamic variant "${job.variant}"`);
+  }
+  const rng = Rng.seeded(job.seed);
+  const profile = findSwiotlbProfile(job.workload);
+  const init = setting.nslabs === undefined ? {} : { nslabs: setting.nslabs };
+  const workload = new SwiotlbTraffic(profile, rng.split("workload"), job.ops, init);
+  const clock = new VirtualClock();
+  const model = new SwiotlbModel(config, { clock, rng: rng.split("model") });
+  let maps = 0;
+  let failures = 0;
+  let oversize = 0;
+  let oversizeFailures = 0;
+  let reservedSum = 0;
+  let samples = 0;
+  let peak = 0;
+  for (let op = workload.next(); op !== null; op = workload.next()) {
+    const result = model.apply(op);
+    if (op.op === "map" && result.kind === "map") {
+      maps++;
+      const big = op.alloc_size > MAX_MAPPING_BYTES;
+      if (big) oversize++;
+      if (result.tlb === null) {
+        failures++;
+        if (big) oversizeFailures++;
+      }
+    } else if (op.op === "advance") {
+      const reserved = model.reservedBytes();
+      reservedSum += reserved;
+      samples++;
+      peak = Math.max(peak, reserved);
+    }
+    workload.observe(op, result);
+  }
+  const pools = model.poolCounters;
+  const rfc = model.rfcBuffers?.counters;
+  const lookups = pools.lookups + (rfc?.treeLookups ?? 0);
+  const totals = model.pageSource?.totals;
+  const per = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  return {
+    mapFailureRate: per(failures, maps),
+    oversizeFailureRate: per(oversizeFailures, oversize),
+    peakReservedMiB: peak / MIB,
+    meanReservedMiB: per(reservedSum, samples) / MIB,
+    slotsScannedPerMap: per(model.pools.slotsChecked(), maps),
+    poolsWalkedPerLookup: per(pools.poolsWalked + (rfc?.treeLevels ?? 0), lookups),
+    gfpKernelAllocs: totals?.kernel ?? 0,
+    gfpNowaitAllocs: totals?.nowait ?? 0,
+  };
+}
+
+/** The suite. */
+export const suite: Suite = {
+  name: "swiotlb-dynamic",
+  description:
+    "swiotlb designs (kernel/dma/swiotlb.c v6.9 static at 64 MiB and 256 MiB, CONFIG_SWIOTLB_DYNAMIC as merged, the March 2023 RFC v1) under Raspberry Pi 4 dma-buf frames, NVMe-like streaming, untrusted-device bouncing and small packets.",
+  model: "swiotlb",
+  variants: Object.keys(SETTINGS),
+  baseline: "v6.9",
+  baselineReason:
+    "v6.9 with the boot-time 64 MiB pool is what a distribution kernel runs (CONFIG_SWIOTLB_DYNAMIC defaults to n), so each comparison says what a bigger pool, the merged dynamic pools or the RFC change.",
+  workloads: SWIOTLB_PROFILES.map(({ name, description }) => ({ name, description })),
+  metrics: [
+    {
+      key: "mapFailureRate",
+      label: "map failure rate",
+      description: "swiotlb_tbl_map_single calls that returned DMA_MAPPING_ERROR, per map",
+      unit: "rate",
+    },
+    {
+      key: "oversizeFailureRate",
+      label: "failure rate of maps over 256 KiB",
+      description:
+        "maps of more than IO_TLB_SEGSIZE slots (256 KiB) that failed, per such map (0 when there were none)",
+      unit: "rate",
+    },
+    {
+      key: "peakReservedMiB",
+      label: "peak bounce memory (MiB)",
+      description:
+        "the largest bounce memory held at a burst boundary: every pool (transient ones included) and the RFC's buffers",
+      unit: "count",
+    },
+    {
+      key: "meanReservedMiB",
+      label: "mean bounce memory (MiB)",
+      description:
+        "bounce memory held, averaged over the burst boundaries (bytes reserved over time)",
+      unit: "count",
+    },
+    {
+      key: "slotsScannedPerMap",
+      label: "slots scanned per map",
+      description: "slots examined by swiotlb_search_pool_area over all pools, per map",
+      unit: "count",
+    },
+    {
+      key: "poolsWalkedPerLookup",
+      label: "pools walked per lookup",
+      description:
+        "pools compared by swiotlb_find_pool (and maple-tree levels descended by the RFC) per unmap or sync lookup",
+      unit: "count",
+    },
+    {
+      key: "gfpKernelAllocs",
+      label: "GFP_KERNEL page allocations",
+      description:
+        "alloc_pages calls that may sleep and start I/O (growth worker, RFC with DMA_ATTR_MAY_SLEEP)",
+      unit: "count",
+    },
+    {
+      key: "gfpNowaitAllocs",
+      label: "GFP_NOWAIT page allocations",
+      description:
+        "alloc_pages calls that cannot sleep (transient pools, RFC without DMA_ATTR_MAY_SLEEP)",
+      unit: "count",
+    },
+  ],
+  rateChart: ["mapFailureRate", "oversizeFailureRate"],
+  opsPerJob: { full: 30_000, quick: 4_000 },
+  runJob,
+};

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../sim/clock.js";
+import { Rng } from "../../sim/rng.js";
+import { GFP_KERNEL, GFP_NOWAIT, __GFP_DMA32, __GFP_NOWARN } from "../pagealloc/gfp.js";
+import { MAX_GROWTH_SLABS } from "./dynamic.js";
+import { type SwiotlbAllocation, SwiotlbModel } from "./model.js";
+import { DMA_ATTR_MAY_SLEEP, type InitOp, type MapOp, type SwiotlbOp } from "./ops.js";
+import { findSwiotlbVariant } from "./variants.js";
+
+function model(variant: string, init: Partial<InitOp> = {}): SwiotlbModel {
+  const config = findSwiotlbVariant(variant);
+  if (!config) throw new Error(variant);
+  const m = new SwiotlbModel(config, { clock: new VirtualClock(), rng: Rng.seeded(1) });
+  m.apply({ op: "init", nslabs: 1024, nareas: 2, start: 0x3c00_0000, page_size: 4096, ...init });
+  return m;
+}
+
+const map = (size: number, fields: Partial<MapOp> = {}): SwiotlbOp => ({
+  op: "map",
+  orig: 0x1_2345_0000,
+  size,
+  alloc_size: size,
+  alloc_align_mask: 0,
+  min_align_mask: 0,
+  cpu: 0,
+  seg_boundary_mask: 0,
+  attrs: 0,
+  dma_limit: 0,
+  io_path: 0,
+  ...fields,
+});
+
+const apply = (m: SwiotlbModel, op: SwiotlbOp) => m.apply(op) as SwiotlbAllocation;
+/** Fills a 1024-slot pool with eight whole-segment maps. */
+const fill = (m: SwiotlbModel) => {
+  for (let i = 0; i < 8; i++) expect(apply(m, map(262144, { cpu: i })).tlb).not.toBeNull();
+};
+
+describe("mappings over 256 KiB (spec B.4)", () => {
+  const sizes = [262145, 524288, 815104, 8_294_400];
+  it("fail on every static and v6.9-dynamic configuration, however empty or big the pool", () => {
+    for (const variant of ["v6.8", "v6.9", "v6.9-dynamic"]) {
+      for (const nslabs of [1024, 131072]) {
+        for (const kind of ["default", "restricted"] as const) {
+          const m = model(variant, { nslabs, kind });
+          for (const size of sizes) {
+            const r = apply(m, map(size));
+            expect(r.tlb, `${variant} ${nslabs} ${kind} ${size}`).toBeNull();
+            expect(r.warnings[0]?.kind).toBe("full");
+          }
+          // No wasted transient allocation: the size check comes first (3dc2f209208d).
+          expect(m.pageSource?.totals.nowait ?? 0).toBe(0);
+        }
+      }
+    }
+  });
+
+  it("succeed on rfc-v1 when pages are available, with or without DMA_ATTR_MAY_SLEEP", () => {
+    const m = model("rfc-v1");
+    for (const size of sizes.slice(0, 3)) {
+      const nowait = apply(m, map(size));
+      expect(nowait.where).toBe("dyn-buffer");
+      expect(nowait.pageCalls.map((c) => c.gfp & ~__GFP_DMA32)).toEqual([GFP_NOWAIT]);
+      const sleeping = apply(m, map(size, { attrs: DMA_ATTR_MAY_SLEEP }));
+      expect(sleeping.pageCalls[0]?.gfp).toBe(GFP_KERNEL);
+      expect(sleeping.tlb).not.toBeNull();
+    }
+    // 8 MiB is order 11, above MAX_ORDER: no pages, and the fixed pool refuses it too.
+    expect(apply(m, map(8_294_400)).tlb).toBeNull();
+    expect(m.check()).toEqual([]);
+  });
+
+  it("rfc-v1 maps small or masked requests from the fixed pool, and restricted pools never go dynamic", () => {
+    const m = model("rfc-v1");
+    expect(apply(m, map(2048)).where).toBe("pool");
+    expect(apply(m, map(8192, { min_align_mask: 0xfff })).where).toBe("pool");
+    const restricted = model("rfc-v1", { kind: "restricted", nareas: 1 });
+    expect(apply(restricted, map(524288)).tlb).toBeNull();
+    expect(restricted.pageSource?.totals.kernel).toBe(0);
+  });
+});
+
+describe("v6.9-dynamic pools (spec B.2)", () => {
+  it("creates a transient pool GFP_NOWAIT when the pools are full and frees it on unmap", () => {
+    const m = model("v6.9-dynamic");
+    fill(m);
+    const r = apply(m, map(10_000));
+    expect(r.where).toBe("transient");
+    expect(r.pageCalls.map((c) => [c.gfp & ~__GFP_DMA32, c.order, c.caller])).toEqual([
+      [GFP_NOWAIT | __GFP_NOWARN, 2, "map"],
+      [GFP_NOWAIT | __GFP_NOWARN, 0, "map"],
+    ]);
+    expect(m.pools.transients).toHaveLength(1);
+    expect(m.pools.transients[0]?.pool.nslabs).toBe(5);
+    expect(m.pools.workDueNs).not.toBeNull();
+    const before = m.poolCounters.poolsWalked;
+    m.apply({ op: "unmap", ref: 9, tlb: r.tlb as number, size: 10_000, min_align_mask: 0 });
+    expect(m.pools.transients).toHaveLength(0);
+    // The lookup walked mem->pools (one) and then the transient list (one).
+    expect(m.poolCounters.poolsWalked - before).toBe(2);
+    expect(m.pageSource?.totals.pagesHeld).toBe(0);
+  });
+
+  it("grows under a sustained overflow: the worker adds GFP_KERNEL pools of at most 4 MiB, searched first", () => {
+    const m = model("v6.9-dynamic", { nslabs: 8192, nareas: 4 });
+    for (let i = 0; i < 64; i++) apply(m, map(262144, { cpu: i }));
+    expect(apply(m, map(4096)).where).toBe("transient");
+    m.apply({ op: "advance", ms: 1 });
+    expect(m.poolCounters.growthPools).toBe(1);
+    const grown = m.pools.pools[0];
+    expect(grown?.pool.nslabs).toBe(MAX_GROWTH_SLABS);
+    expect(grown?.pool.nareas).toBe(4);
+    expect(m.pools.nslabs).toBe(8192 + 2048);
+    expect(m.pageSource?.totals.kernel).toBeGreaterThan(0);
+    // Newest first: the next map lands in the growth pool.
+    const next = apply(m, map(4096));
+    expect(grown?.pool.contains(next.tlb as number)).toBe(true);
+    // Keep overflowing: every overflow schedules the work again, and the list keeps growing.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 17; i++) apply(m, map(262144, { cpu: i }));
+      m.apply({ op: "advance", ms: 1 });
+    }
+    expect(m.pools.pools.length).toBeGreaterThan(2);
+    expect(m.check()).toEqual([]);
+  });
+
+  it("never grows a restricted pool: exhaustion is failure", () => {
+    const m = model("v6.9-dynamic", { kind: "restricted", nareas: 1 });
+    fill(m);
+    for (let i = 0; i < 5; i++) {
+      expect(apply(m, map(4096)).tlb).toBeNull();
+      m.apply({ op: "advance", ms: 10 });
+    }
+    expect(m.pools.pools).toHaveLength(1);
+    expect(m.pools.transients).toHaveLength(0);
+    expect(m.pageSource?.totals.kernel).toBe(0);
+    expect(m.pageSource?.totals.nowait).toBe(0);
+  });
+
+  it("places transient pools below the device limit (a 30-bit RPi4 display)", () => {
+    const m = model("v6.9-dynamic", { layout: "rpi4", ram_mib: 2048, nslabs: 1024 });
+    fill(m);
+    const r = apply(m, map(65536, { dma_limit: 0x3fff_ffff }));
+    expect(r.where).toBe("transient");
+    expect((r.tlb as number) + 65536 - 1).toBeLessThanOrEqual(0x3fff_ffff);
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * The pool list of CONFIG_SWIOTLB_DYNAMIC as merged (Petr Tesarik, v6.6; kernel/dma/swiotlb.c as
+ * of v6.9, git blob 0de66f0ff43a): io_tlb_mem.pools (RCU list, new pools at the head, defpool
+ * last), the device's transient pools, the growth work item and swiotlb_find_pool(). A static
+ * build is the same list with one pool and no growth, so both designs share this file:
+ * - swiotlb_find_slots(): alloc_size over IO_TLB_SEGSIZE slots fails up front (ZhangPeng, Jan
+ *   2024); then area-major (Tesarik, Nov 2023): for i < default_nareas, every pool newest first
+ *   with i < its nareas, area (cpu + i) & (nareas - 1). With one pool that is the static order.
+ * - when nothing fits and mem->can_grow: schedule_work(dyn_alloc) (a no-op while pending), then a
+ *   transient pool of exactly nr_slots(alloc_size) slots in 1 area, pages and slot array
+ *   GFP_NOWAIT | __GFP_NOWARN below min_not_zero(dma_mask, bus_dma_limit), searched once; freed
+ *   again when that search fails.
+ * - swiotlb_dyn_alloc() (the worker): swiotlb_alloc_pool(NULL, IO_TLB_MIN_SLABS, default_nslabs,
+ *   default_nareas, mem->phys_limit, GFP_KERNEL): nslabs capped at SLABS_PER_PAGE <<
+ *   MAX_PAGE_ORDER (2048 slots, 4 MiB), halved (ALIGN(nslabs >> 1, 128)) down to 512 while the
+ *   pages cannot be had, nareas cut by limit_nareas(); "Failed to allocate new pool" otherwise.
+ *   add_mem_pool() puts it at the head and adds its slots to mem->nslabs. Never freed.
+ * - __swiotlb_find_pool(): mem->pools, then the device's transient pools, by address range.
+ *   Unmapping a transient pool's buffer frees the whole pool instead of releasing slots.
+ */
+import { GFP_KERNEL, GFP_NOWAIT, __GFP_NOWARN } from "../pagealloc/gfp.js";
+import { pagesOrder } from "../pagealloc/dma-pages.js";
+import { IO_TLB_SEGSIZE, IO_TLB_SIZE, nrSlots, type SlotQuery, SwiotlbPool } from "./pool.js";
+import { blockAddress, type PageBlock, type PageSource } from "./page-source.js";
+import { type SlotRequest, slotQuery } from "./search.js";
+import type { SwiotlbVariant } from "./variants.js";
+
+/** IO_TLB_MIN_SLABS: the smallest growth pool (1 MiB). */
+const IO_TLB_MIN_SLABS = 512;
+/** SLABS_PER_PAGE << MAX_PAGE_ORDER at 4 KiB pages and MAX_PAGE_ORDER 10: 4 MiB. */
+export const MAX_GROWTH_SLABS = 2 << 10;
+/** sizeof(struct io_tlb_slot) on 64-bit: orig_addr, alloc_size, list, pad_slots, padded. */
+const SLOT_STRUCT_BYTES = 24;
+/** Assumption: virtual time from schedule_work() until a kworker runs swiotlb_dyn_alloc(). */
+export const GROWTH_WORK_DELAY_NS = 100_000;
+
+/** One pool of the list, with the pages it was made of (none for the boot-time pool). */
+export interface PoolEntry {
+  pool: SwiotlbPool;
+  transient: boolean;
+  pages: PageBlock | null;
+  slotArray: PageBlock | null;
+}
+
+/** What one map's slot search found: the pool entry and its first slot. */
+export interface Found {
+  entry: PoolEntry;
+  slot: number;
+}
+
+/** One swiotlb_find_slots() call: the request, under a variant's search rules, from a CPU. */
+export interface FindRequest {
+  variant: SwiotlbVariant;
+  pageSize: number;
+  request: SlotRequest;
+  cpu: number;
+  /** min_not_zero(dma_mask, bus_dma_limit), for a transient pool's pages. */
+  limit: number;
+  /** The clock, to schedule the growth work. */
+  now: number;
+}
+
+/** Benchmark costs and events of the pool list. */
+export interface PoolCounters {
+  poolsWalked: number;
+  lookups: number;
+  growthPools: number;
+  growthFailures: number;
+  transientPools: number;
+  transientFailures: number;
+  /** Slots examined by searches of pools since freed (transient ones). */
+  slotsCheckedFreed: number;
+}
+
+/** io_tlb_mem's pools and one device's transient pools. */
+export class PoolList {
+  /** mem->pools, newest first; the boot-time pool (defpool) is last. */
+  readonly pools: PoolEntry[];
+  /** dev->dma_io_tlb_pools, newest first. */
+  readonly transients: PoolEntry[] = [];
+  /** When the growth work runs (virtual ns), or null when it is not pending. */
+  workDueNs: number | null = null;
+  /** "Failed to allocate new pool" messages so far. */
+  growthWarnings = 0;
+  readonly counters: PoolCounters = {
+    poolsWalked: 0,
+    lookups: 0,
+    growthPools: 0,
+    growthFailures: 0,
+    transientPools: 0,
+    transientFailures: 0,
+    slotsCheckedFreed: 0,
+  };
+
+  constructor(
+    readonly defpool: SwiotlbPool,
+    /** mem->can_grow: a dynamic build's default pool; never a restricted pool. */
+    readonly canGrow: boolean,
+    /** Pages for growth and transient pools (dynamic builds only). */
+    private readonly pages: PageSource | null,
+    /** mem->phys_limit for growth pools. */
+    private readonly physLimit: number,
+  ) {
+    this.pools = [{ pool: defpool, transient: false, pages: null, slotArray: null }];
+  }
+
+  /** mem->nslabs: every pool of mem->pools (transient pools are not counted). */
+  get nslabs(): number {
+    let n = 0;
+    for (const e of this.pools) n += e.pool.nslabs;
+    return n;
+  }
+
+  /** mem_used(): the areas' used counts over mem->pools. */
+  used(): number {
+    let n = 0;
+    for (const e of this.pools) n += e.pool.used();
+    return n;
+  }
+
+  /** Bytes of bounce buffer the pools hold (transient pools included). */
+  reservedBytes(): number {
+    let n = 0;
+    for (const e of this.pools) n += e.pool.nslabs * IO_TLB_SIZE;
+    for (const e of this.transients) n += e.pool.nslabs * IO_TLB_SIZE;
+    return n;
+  }
+
+  /** swiotlb_find_slots(): the pool and first slot found (taken), or null. */
+  findSlots(f: FindRequest): Found | null {
+    const allocSize = f.request.allocSize;
+    const dynamicBuild = this.pages !== null;
+    if (dynamicBuild && allocSize > IO_TLB_SEGSIZE * IO_TLB_SIZE) return null;
+    const pools = this.pools;
+    if (pools.length === 1) {
+      // One pool: its areas from the CPU's, wrapping (the static build's order too).
+      const entry = pools[0] as PoolEntry;
+      const pool = entry.pool;
+      const query = slotQuery(f.variant, pool, f.pageSize, f.request);
+      const last = pool.nareas - 1;
+      for (let i = 0; i <= last; i++) {
+        const slot = pool.searchArea((f.cpu + i) & last, query);
+        if (slot >= 0) return { entry, slot };
+      }
+    } else {
+      const queries: SlotQuery[] = [];
+      for (const e of pools) queries.push(slotQuery(f.variant, e.pool, f.pageSize, f.request));
+      for (let i = 0; i < this.defpool.nareas; i++) {
+        for (let p = 0; p < pools.length; p++) {
+          const entry = pools[p] as PoolEntry;
+          const pool = entry.pool;
+          if (i >= pool.nareas) continue;
+          const slot = pool.searchArea((f.cpu + i) & (pool.nareas - 1), queries[p] as SlotQuery);
+          if (slot >= 0) return { entry, slot };
+        }
+      }
+    }
+    if (!this.canGrow || !dynamicBuild) return null;
+    this.workDueNs ??= f.now + GROWTH_WORK_DELAY_NS;
+    return this.transient(f);
+  }
+
+  /** The transient pool of swiotlb_find_slots(), searched once; freed when that fails. */
+  private transient(f: FindRequest): Found | null {
+    const nslabs = nrSlots(f.request.allocSize);
+    const entry = this.allocPool(nslabs, nslabs, 1, f.limit, GFP_NOWAIT | __GFP_NOWARN, "map");
+    if (entry === null) {
+      this.counters.transientFailures++;
+      return null;
+    }
+    const query = slotQuery(f.variant, entry.pool, f.pageSize, f.request);
+    const slot = entry.pool.searchArea(0, query);
+    if (slot < 0) {
+      this.freeEntry(entry);
+      this.counters.transientFailures++;
+      return null;
+    }
+    entry.transient = true;
+    this.transients.unshift(entry);
+    this.counters.transientPools++;
+    return { entry, slot };
+  }
+
+  /** swiotlb_dyn_alloc(): one growth pool at the head of the list, or the failure message. */
+  runGrowthWork(): void {
+    this.workDueNs = null;
+    const entry = this.allocPool(
+      IO_TLB_MIN_SLABS,
+      this.defpool.nslabs,
+      this.defpool.nareas,
+      this.physLimit,
+      GFP_KERNEL,
+      "worker",
+    );
+    if (entry === null) {
+      this.counters.growthFailures++;
+      this.growthWarnings++;
+      return;
+    }
+    this.pools.unshift(entry);
+    this.counters.growthPools++;
+  }
+
+  /** swiotlb_alloc_pool(): tlb pages (halving down to minslabs), then the slot array. */
+  private allocPool(
+    minslabs: number,
+    wanted: number,
+    wantedAreas: number,
+    limit: number,
+    gfp: number,
+    caller: "map" | "worker",
+  ): PoolEntry | null {
+    const source = this.pages as PageSource;
+    let nslabs = wanted;
+    let nareas = wantedAreas;
+    if (nslabs > MAX_GROWTH_SLABS) {
+      nslabs = MAX_GROWTH_SLABS;
+      nareas = limitNareas(nareas, nslabs);
+    }
+    let pages: PageBlock | null;
+    while ((pages = source.allocBelow(nslabs * IO_TLB_SIZE, limit, gfp, caller)) === null) {
+      if (nslabs <= minslabs) return null;
+      nslabs = Math.ceil(Math.floor(nslabs / 2) / IO_TLB_SEGSIZE) * IO_TLB_SEGSIZE;
+      nareas = limitNareas(nareas, nslabs);
+    }
+    const slotOrder = pagesOrder(Math.ceil((nslabs * SLOT_STRUCT_BYTES) / 4096));
+    const slotArray = source.allocPages(slotOrder, gfp, caller);
+    if (slotArray === null) {
+      source.free(pages);
+      return null;
+    }
+    const pool = new SwiotlbPool(nslabs, nareas, blockAddress(pages));
+    return { pool, transient: false, pages, slotArray };
+  }
+
+  /** Gives a pool's pages back (swiotlb_dyn_free). */
+  private freeEntry(entry: PoolEntry): void {
+    const source = this.pages as PageSource;
+    this.counters.slotsCheckedFreed += entry.pool.slotsChecked;
+    if (entry.slotArray) source.free(entry.slotArray);
+    if (entry.pages) source.free(entry.pages);
+  }
+
+  /** __swiotlb_find_pool(): mem->pools, then the transient pools; counts the pools walked. */
+  findPool(addr: number): PoolEntry | null {
+    this.counters.lookups++;
+    for (const e of this.pools) {
+      this.counters.poolsWalked++;
+      if (e.pool.contains(addr)) return e;
+    }
+    for (const e of this.transients) {
+      this.counters.poolsWalked++;
+      if (e.pool.contains(addr)) return e;
+    }
+    return null;
+  }
+
+  /** swiotlb_del_transient(): the pool leaves the device's list and its pages are freed. */
+  deleteTransient(entry: PoolEntry): void {
+    this.transients.splice(this.transients.indexOf(entry), 1);
+    this.freeEntry(entry);
+  }
+
+  /** Slots examined by every search so far, freed pools included. */
+  slotsChecked(): number {
+    let n = this.counters.slotsCheckedFreed;
+    for (const e of this.pools) n += e.pool.slotsChecked;
+    for (const e of this.transients) n += e.pool.slotsChecked;
+    return n;
+  }
+
+  /** Every pool, list first, then transient pools. */
+  all(): PoolEntry[] {
+    return [...this.pools, ...this.transients];
+  }
+}
+
+/** limit_nareas(): no more areas than whole segments. */
+function limitNareas(nareas: number, nslabs: number): number {
+  return nslabs < nareas * IO_TLB_SEGSIZE ? Math.floor(nslabs / IO_TLB_SEGSIZE) : nareas;
+}
