@@ -16,7 +16,7 @@ import {
   SwiotlbTraffic,
 } from "../../src/workloads/swiotlb.js";
 import { MAX_MAPPING_BYTES } from "../../src/oracles/swiotlb.js";
-import type { Suite } from "./suite.js";
+import type { Suite, SuiteJobResult } from "./suite.js";
 
 /** Suite variants: a model variant, and the pool size when it is not the boot default. */
 const SETTINGS: Readonly<Record<string, { variant: string; nslabs?: number }>> = {
@@ -28,7 +28,7 @@ const SETTINGS: Readonly<Record<string, { variant: string; nslabs?: number }>> =
 
 const MIB = 2 ** 20;
 
-function runJob(job: JobSpec): Record<string, number> {
+function runJob(job: JobSpec): SuiteJobResult {
   const setting = SETTINGS[job.variant];
   const config = setting && findSwiotlbVariant(setting.variant);
   if (setting === undefined || config === undefined) {
@@ -47,6 +47,7 @@ function runJob(job: JobSpec): Record<string, number> {
   let reservedSum = 0;
   let samples = 0;
   let peak = 0;
+  const reservedOverTime: [number, number][] = [];
   for (let op = workload.next(); op !== null; op = workload.next()) {
     const result = model.apply(op);
     if (op.op === "map" && result.kind === "map") {
@@ -62,6 +63,7 @@ function runJob(job: JobSpec): Record<string, number> {
       reservedSum += reserved;
       samples++;
       peak = Math.max(peak, reserved);
+      reservedOverTime.push([clock.now / 1e9, reserved / MIB]);
     }
     workload.observe(op, result);
   }
@@ -70,7 +72,7 @@ function runJob(job: JobSpec): Record<string, number> {
   const lookups = pools.lookups + (rfc?.treeLookups ?? 0);
   const totals = model.pageSource?.totals;
   const per = (n: number, d: number) => (d === 0 ? 0 : n / d);
-  return {
+  const metrics = {
     mapFailureRate: per(failures, maps),
     oversizeFailureRate: per(oversizeFailures, oversize),
     peakReservedMiB: peak / MIB,
@@ -80,10 +82,11 @@ function runJob(job: JobSpec): Record<string, number> {
     gfpKernelAllocs: totals?.kernel ?? 0,
     gfpNowaitAllocs: totals?.nowait ?? 0,
   };
+  return { metrics, series: { reservedMiB: reservedOverTime } };
 }
 
 /** The suite. */
-export const suite: Suite = {
+export const suite: Suite<SuiteJobResult> = {
   name: "swiotlb-dynamic",
   description:
     "swiotlb designs (kernel/dma/swiotlb.c v6.9 static at 64 MiB and 256 MiB, CONFIG_SWIOTLB_DYNAMIC as merged, the March 2023 RFC v1) under Raspberry Pi 4 dma-buf frames, NVMe-like streaming, untrusted-device bouncing and small packets.",
@@ -150,6 +153,17 @@ export const suite: Suite = {
     },
   ],
   rateChart: ["mapFailureRate", "oversizeFailureRate"],
+  series: [
+    {
+      key: "reservedMiB",
+      label: "bounce memory held",
+      description:
+        "every pool (transient ones included) and the RFC's buffers, at each burst boundary, against virtual time",
+      kind: "time",
+      unit: "MiB",
+      timeUnit: "s",
+    },
+  ],
   opsPerJob: { full: 30_000, quick: 4_000 },
   runJob,
 };

@@ -44,7 +44,7 @@ export const CANARIES: readonly Canary[] = [
   {
     id: "swiotlb-rfc-sleeping-alloc-in-io-path",
     model: "swiotlb",
-    kind: "hang",
+    kind: "deadlock-risk",
     description:
       "The RFC v1 allocates a mapping's bounce buffer from the page allocator with GFP_KERNEL when the caller passes DMA_ATTR_MAY_SLEEP, also from the block I/O path: direct reclaim can issue I/O that waits on this very path ('Without GFP_NOIO allocations this will deadlock eventually').",
     // The merged design allocates GFP_KERNEL only in its worker and GFP_NOWAIT per mapping.

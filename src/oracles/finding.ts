@@ -6,6 +6,9 @@
 /** The kinds of finding every oracle reports in. */
 export const FINDING_KINDS = [
   "hang",
+  // An allocation that can sleep and issue I/O made where that I/O may wait on it: nothing hangs
+  // in the model, but the kernel can deadlock.
+  "deadlock-risk",
   "spurious-failure",
   "overlap",
   "out-of-range",

@@ -143,7 +143,7 @@ export class SwiotlbOracle {
       );
       if (sleeping !== undefined) {
         return this.finding(
-          "hang",
+          "deadlock-risk",
           index,
           "io-path-sleeping-alloc",
           `map in the I/O path allocated order-${sleeping.order} pages with ${formatGfp(sleeping.gfp)}: reclaim can issue I/O and wait on this path (deadlock risk)`,
