@@ -60,13 +60,37 @@ describe("mappings over 256 KiB (spec B.4)", () => {
     for (const size of sizes.slice(0, 3)) {
       const nowait = apply(m, map(size));
       expect(nowait.where).toBe("dyn-buffer");
-      expect(nowait.pageCalls.map((c) => c.gfp & ~__GFP_DMA32)).toEqual([GFP_NOWAIT]);
+      // RFC v1 3/4: (MAY_SLEEP ? GFP_KERNEL : GFP_NOWAIT) | __GFP_NOWARN for the pages.
+      expect(nowait.pageCalls.map((c) => c.gfp & ~__GFP_DMA32)).toEqual([
+        GFP_NOWAIT | __GFP_NOWARN,
+      ]);
       const sleeping = apply(m, map(size, { attrs: DMA_ATTR_MAY_SLEEP }));
-      expect(sleeping.pageCalls[0]?.gfp).toBe(GFP_KERNEL);
+      expect(sleeping.pageCalls[0]?.gfp).toBe(GFP_KERNEL | __GFP_NOWARN);
       expect(sleeping.tlb).not.toBeNull();
     }
     // 8 MiB is order 11, above MAX_ORDER: no pages, and the fixed pool refuses it too.
     expect(apply(m, map(8_294_400)).tlb).toBeNull();
+    expect(m.check()).toEqual([]);
+  });
+
+  it("rfc-v1's tree covers a buffer's first half only (xa_mk_value(pfn) range): further in is no swiotlb buffer", () => {
+    const m = model("rfc-v1");
+    const r = apply(m, map(16384));
+    const dyn = m.rfcBuffers;
+    expect(r.where).toBe("dyn-buffer");
+    // 4 pages stored over [2p + 1, 2p + 4]: pages 0 and 1 are found, 2 and 3 are not.
+    m.apply({ op: "sync", ref: 1, tlb: (r.tlb as number) + 4096 });
+    expect(dyn?.counters.treeMisses).toBe(0);
+    m.apply({ op: "sync", ref: 1, tlb: (r.tlb as number) + 8192 });
+    expect(dyn?.counters.treeMisses).toBe(1);
+    // dma-direct skips the unmap of such an address: the buffer leaks.
+    m.apply({ op: "unmap", ref: 1, tlb: (r.tlb as number) + 12288, size: 4096, min_align_mask: 0 });
+    expect(dyn?.live).toBe(1);
+    const lookups = dyn?.counters.treeLookups as number;
+    m.apply({ op: "unmap", ref: 1, tlb: r.tlb as number, size: 16384, min_align_mask: 0 });
+    expect(dyn?.live).toBe(0);
+    // is_swiotlb_buffer() twice and swiotlb_dyn_unmap()'s mt_find.
+    expect((dyn?.counters.treeLookups as number) - lookups).toBe(3);
     expect(m.check()).toEqual([]);
   });
 
@@ -93,11 +117,13 @@ describe("v6.9-dynamic pools (spec B.2)", () => {
     expect(m.pools.transients).toHaveLength(1);
     expect(m.pools.transients[0]?.pool.nslabs).toBe(5);
     expect(m.pools.workDueNs).not.toBeNull();
-    const before = m.poolCounters.poolsWalked;
+    const { poolsWalked, lookups } = m.poolCounters;
     m.apply({ op: "unmap", ref: 9, tlb: r.tlb as number, size: 10_000, min_align_mask: 0 });
     expect(m.pools.transients).toHaveLength(0);
-    // The lookup walked mem->pools (one) and then the transient list (one).
-    expect(m.poolCounters.poolsWalked - before).toBe(2);
+    // is_swiotlb_buffer() twice and swiotlb_del_transient(), each walking mem->pools (one) and
+    // then the transient list (one); swiotlb_release_slots() is not reached.
+    expect(m.poolCounters.lookups - lookups).toBe(3);
+    expect(m.poolCounters.poolsWalked - poolsWalked).toBe(6);
     expect(m.pageSource?.totals.pagesHeld).toBe(0);
   });
 
@@ -135,6 +161,48 @@ describe("v6.9-dynamic pools (spec B.2)", () => {
     expect(m.pools.transients).toHaveLength(0);
     expect(m.pageSource?.totals.kernel).toBe(0);
     expect(m.pageSource?.totals.nowait).toBe(0);
+  });
+
+  it("walks the pools at each v6.9 call site: 5 lookups per map/unmap round trip, 2 range checks static", () => {
+    // Kelley, "swiotlb: Reduce calls to swiotlb_find_pool()" (June 2024): map's bounce, then
+    // is_swiotlb_buffer() twice, swiotlb_del_transient() and swiotlb_release_slots() on unmap
+    // (his sixth, the sync_for_cpu bounce, needs DMA_FROM_DEVICE).
+    for (const [variant, lookups] of [
+      ["v6.9-dynamic", 5],
+      ["v6.9", 2],
+    ] as const) {
+      const m = model(variant);
+      const before = m.poolCounters.lookups;
+      const r = apply(m, map(4096));
+      m.apply({ op: "unmap", ref: 1, tlb: r.tlb as number, size: 4096, min_align_mask: 0 });
+      expect(m.poolCounters.lookups - before, variant).toBe(lookups);
+    }
+    // A growth pool ahead of defpool doubles the walk to a defpool buffer.
+    const m = model("v6.9-dynamic", { nslabs: 8192, nareas: 4 });
+    const r = apply(m, map(4096));
+    m.pools.runGrowthWork();
+    const walked = m.poolCounters.poolsWalked;
+    m.apply({ op: "sync", ref: 1, tlb: r.tlb as number });
+    expect(m.poolCounters.poolsWalked - walked).toBe(4);
+  });
+
+  it("reports used slots as CONFIG_DEBUG_FS's total_used: transient pools count", () => {
+    const m = model("v6.9-dynamic");
+    fill(m);
+    expect(apply(m, map(10_000)).where).toBe("transient");
+    // 1024 slots in defpool and the 5 of the live transient pool; total is mem->nslabs only.
+    const full = apply(m, map(262145));
+    expect(full.warnings[0]?.message).toMatch(/total 1024 \(slots\), used 1029 \(slots\)/);
+  });
+
+  it("checks the 256 KiB limit first for restricted pools too: no slot is scanned", () => {
+    const m = model("v6.9-dynamic", { kind: "restricted", nareas: 1 });
+    expect(apply(m, map(524288)).tlb).toBeNull();
+    expect(m.pools.slotsChecked()).toBe(0);
+    const fixed = model("v6.9", { kind: "restricted", nareas: 1 });
+    apply(fixed, map(8192));
+    expect(apply(fixed, map(524288)).tlb).toBeNull();
+    expect(fixed.pools.slotsChecked()).toBeGreaterThan(1);
   });
 
   it("places transient pools below the device limit (a 30-bit RPi4 display)", () => {

@@ -15,8 +15,13 @@
  *   MAX_PAGE_ORDER (2048 slots, 4 MiB), halved (ALIGN(nslabs >> 1, 128)) down to 512 while the
  *   pages cannot be had, nareas cut by limit_nareas(); "Failed to allocate new pool" otherwise.
  *   add_mem_pool() puts it at the head and adds its slots to mem->nslabs. Never freed.
- * - __swiotlb_find_pool(): mem->pools, then the device's transient pools, by address range.
- *   Unmapping a transient pool's buffer frees the whole pool instead of releasing slots.
+ * - swiotlb_find_pool(): mem->pools, then the device's transient pools, by address range.
+ *   Unmapping a transient pool's buffer frees the whole pool instead of releasing slots. v6.9
+ *   walks again at each call site (map's bounce, is_swiotlb_buffer(), swiotlb_del_transient(),
+ *   swiotlb_release_slots(); Kelley, "swiotlb: Reduce calls to swiotlb_find_pool()", June 2024,
+ *   counts 6 per map/unmap round trip): findPool() walks once and repeatLookup() counts the rest.
+ * - mem_used() with CONFIG_DEBUG_FS=y (distribution kernels): the atomic total_used, which
+ *   swiotlb_search_pool_area() raises for transient pools too and swiotlb_del_transient() lowers.
  */
 import { GFP_KERNEL, GFP_NOWAIT, __GFP_NOWARN } from "../pagealloc/gfp.js";
 import { pagesOrder } from "../pagealloc/dma-pages.js";
@@ -92,8 +97,13 @@ export class PoolList {
     slotsCheckedFreed: 0,
   };
 
+  /** Pools compared by the last findPool() walk. */
+  private lastWalk = 0;
+
   constructor(
     readonly defpool: SwiotlbPool,
+    /** CONFIG_SWIOTLB_DYNAMIC: the 256 KiB check of swiotlb_find_slots() applies to every mem. */
+    private readonly dynamicBuild: boolean,
     /** mem->can_grow: a dynamic build's default pool; never a restricted pool. */
     readonly canGrow: boolean,
     /** Pages for growth and transient pools (dynamic builds only). */
@@ -111,10 +121,14 @@ export class PoolList {
     return n;
   }
 
-  /** mem_used(): the areas' used counts over mem->pools. */
+  /**
+   * mem_used() with CONFIG_DEBUG_FS=y: atomic total_used, the slots taken in mem->pools plus the
+   * slots of live transient pools (each holds exactly the one allocation it was made for).
+   */
   used(): number {
     let n = 0;
     for (const e of this.pools) n += e.pool.used();
+    for (const e of this.transients) n += e.pool.nslabs;
     return n;
   }
 
@@ -129,8 +143,7 @@ export class PoolList {
   /** swiotlb_find_slots(): the pool and first slot found (taken), or null. */
   findSlots(f: FindRequest): Found | null {
     const allocSize = f.request.allocSize;
-    const dynamicBuild = this.pages !== null;
-    if (dynamicBuild && allocSize > IO_TLB_SEGSIZE * IO_TLB_SIZE) return null;
+    if (this.dynamicBuild && allocSize > IO_TLB_SEGSIZE * IO_TLB_SIZE) return null;
     const pools = this.pools;
     if (pools.length === 1) {
       // One pool: its areas from the CPU's, wrapping (the static build's order too).
@@ -155,7 +168,7 @@ export class PoolList {
         }
       }
     }
-    if (!this.canGrow || !dynamicBuild) return null;
+    if (!this.canGrow || this.pages === null) return null;
     this.workDueNs ??= f.now + GROWTH_WORK_DELAY_NS;
     return this.transient(f);
   }
@@ -241,18 +254,39 @@ export class PoolList {
     if (entry.pages) source.free(entry.pages);
   }
 
-  /** __swiotlb_find_pool(): mem->pools, then the transient pools; counts the pools walked. */
+  /**
+   * swiotlb_find_pool(): mem->pools, then the transient pools; counts one lookup and the pools
+   * compared (a static build's one pool: the range check of is_swiotlb_buffer()).
+   */
   findPool(addr: number): PoolEntry | null {
     this.counters.lookups++;
+    let walked = 0;
+    let found: PoolEntry | null = null;
     for (const e of this.pools) {
-      this.counters.poolsWalked++;
-      if (e.pool.contains(addr)) return e;
+      walked++;
+      if (e.pool.contains(addr)) {
+        found = e;
+        break;
+      }
     }
-    for (const e of this.transients) {
-      this.counters.poolsWalked++;
-      if (e.pool.contains(addr)) return e;
+    if (found === null) {
+      for (const e of this.transients) {
+        walked++;
+        if (e.pool.contains(addr)) {
+          found = e;
+          break;
+        }
+      }
     }
-    return null;
+    this.lastWalk = walked;
+    this.counters.poolsWalked += walked;
+    return found;
+  }
+
+  /** `n` more lookups of the address findPool() just looked up: the kernel walks again. */
+  repeatLookup(n: number): void {
+    this.counters.lookups += n;
+    this.counters.poolsWalked += n * this.lastWalk;
   }
 
   /** swiotlb_del_transient(): the pool leaves the device's list and its pages are freed. */

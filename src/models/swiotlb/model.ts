@@ -21,7 +21,7 @@ import {
 import { NO_LIMIT, type PageCall, PageSource } from "./page-source.js";
 import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotRelease, SwiotlbPool } from "./pool.js";
 import { checkState, dumpState, type SwiotlbDump } from "./inspect.js";
-import { RfcBuffers } from "./rfc.js";
+import { type DynBuffer, RfcBuffers } from "./rfc.js";
 import { mapSlotRequest, type SlotRequest } from "./search.js";
 import type { SwiotlbVariant } from "./variants.js";
 import { addressOverflow, bufferFull, invalidSizes, type SwiotlbWarning } from "./warnings.js";
@@ -203,7 +203,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     // ARCH_LOW_ADDRESS_LIMIT: arm64's is the DMA zone limit (1 GiB on the RPi4), x86's 4 GiB.
     const physLimit = op.phys_limit ?? (op.layout === "rpi4" ? 0x3fff_ffff : 0xffff_ffff);
     const canGrow = design === "dynamic" && !restricted;
-    return new PoolList(defpool, canGrow, canGrow ? this.source : null, physLimit);
+    const dynamic = design === "dynamic";
+    return new PoolList(defpool, dynamic, canGrow, canGrow ? this.source : null, physLimit);
   }
 
   /** swiotlb_tbl_map_single(), then swiotlb_map()'s dma_capable() check when dma_limit is set. */
@@ -232,7 +233,12 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     p.padSlots[index] = pad;
     p.setOrig(index, nrSlots(op.alloc_size + offset), op.orig);
     const tlb = p.start + index * IO_TLB_SIZE + offset;
+    const dynamic = this.config.design === "dynamic";
+    // swiotlb_bounce(DMA_TO_DEVICE) looks the pool up again (a walk in a dynamic build).
+    if (dynamic) this.pools.findPool(tlb);
     if (op.dma_limit !== 0 && tlb + op.size - 1 > op.dma_limit) {
+      // swiotlb_tbl_unmap_single(): swiotlb_del_transient() and swiotlb_release_slots() walk.
+      if (dynamic && !entry.transient) this.pools.repeatLookup(1);
       this.releaseIn(entry, tlb, op.min_align_mask);
       return this.mapFailed(addressOverflow(tlb, op.size, op.dma_limit));
     }
@@ -334,28 +340,47 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   }
 
   /**
-   * is_swiotlb_buffer() and the pool lookup of unmap and sync: the RFC looks its tree up for any
-   * address outside the fixed pool; the pool list is walked otherwise. Bad input when nothing
-   * holds the address.
+   * The lookups of an unmap, sync or free as dma-direct makes them in v6.9 (DMA_TO_DEVICE maps,
+   * unmapped without DMA_ATTR_SKIP_CPU_SYNC): is_swiotlb_buffer() twice per unmap (once in
+   * dma_direct_sync_single_for_cpu()), once per sync and free, then swiotlb.c's own
+   * swiotlb_find_pool() calls (sync: swiotlb_bounce(); unmap: swiotlb_del_transient() and, unless
+   * transient, swiotlb_release_slots(); free: swiotlb_release_slots()). A static build's
+   * is_swiotlb_buffer() is a range check and its swiotlb_find_pool() costs nothing; a dynamic
+   * build walks the pools each time; the RFC looks its tree up for addresses off the fixed pool.
+   * "missed": an RFC buffer the tree does not find (./rfc.ts), which dma-direct then leaves alone.
+   * Bad input when nothing holds the address.
    */
-  private lookup(addr: number, what: string): PoolEntry | "dyn" {
+  private lookup(addr: number, what: "unmap" | "sync" | "free"): PoolEntry | DynBuffer | "missed" {
     const dyn = this.dyn;
-    if (dyn !== null && !this.pools.defpool.contains(addr)) {
-      if (dyn.lookup(addr) !== null) return "dyn";
+    // The RFC's swiotlb_free() checks the fixed pool only.
+    if (dyn !== null && what !== "free" && !this.pools.defpool.contains(addr)) {
+      const buffer = dyn.lookup(addr);
+      if (buffer !== null) {
+        dyn.lookup(addr, what === "unmap" ? 2 : 1);
+        return buffer;
+      }
+      if (dyn.containing(addr) !== null) {
+        if (what === "unmap") dyn.lookup(addr);
+        return "missed";
+      }
     }
-    const entry = this.pools.findPool(addr);
+    const pools = this.pools;
+    const entry = pools.findPool(addr);
     if (entry === null) throw new OpRejected(`${what} of ${addr}: not a swiotlb buffer`);
+    if (this.config.design === "dynamic") {
+      pools.repeatLookup(what !== "unmap" ? 1 : entry.transient ? 2 : 3);
+    } else if (what === "unmap") {
+      pools.repeatLookup(1);
+    }
     return entry;
   }
 
   /** swiotlb_tbl_unmap_single() and swiotlb_free(). */
   private release(op: UnmapOp | FreeOp): SwiotlbRelease {
     const where = this.lookup(op.tlb, op.op);
-    if (where === "dyn") {
-      const dyn = this.dyn as RfcBuffers;
-      const buffer = dyn.lookup(op.tlb);
-      if (buffer === null) throw new OpRejected(`${op.op} of ${op.tlb}: not a swiotlb buffer`);
-      dyn.unmap(buffer);
+    if (where === "missed") return { kind: "release", slot: -1, nslots: 0 };
+    if (!("pool" in where)) {
+      (this.dyn as RfcBuffers).unmap(where);
       return { kind: "release", slot: -1, nslots: 0 };
     }
     return this.releaseIn(where, op.tlb, op.min_align_mask);

@@ -79,7 +79,7 @@ export interface FreeOp {
   size: number;
   min_align_mask: number;
 }
-/** swiotlb_sync_single_for_{device,cpu}() of the map at op index `ref`: a pool lookup. */
+/** dma_direct_sync_single_for_device() of the map at op index `ref`: pool lookups, a bounce. */
 export interface SyncOp {
   op: "sync";
   ref: number;
@@ -112,7 +112,7 @@ export const SWIOTLB_OP_NAMES = [
 export const DMA_ATTR_NO_WARN = 256;
 /**
  * DMA_ATTR_MAY_SLEEP of the RFC v1 (patch 1/4): the caller can sleep, so dynamic buffers are
- * allocated GFP_KERNEL. Its value is inferred (the next free DMA_ATTR bit, after PRIVILEGED).
+ * allocated GFP_KERNEL. (1UL << 10), as patch 1/4 of the RFC defines it.
  */
 export const DMA_ATTR_MAY_SLEEP = 1024;
 
