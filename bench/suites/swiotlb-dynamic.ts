@@ -134,7 +134,7 @@ export const suite: Suite<SuiteJobResult> = {
       key: "poolsWalkedPerLookup",
       label: "pools walked per lookup",
       description:
-        "pools compared by swiotlb_find_pool (and maple-tree levels descended by the RFC) per unmap or sync lookup",
+        "pools compared by swiotlb_find_pool or a range check (and maple-tree levels descended by the RFC), per lookup: maps, unmaps, syncs and frees each look up as their kernel call sites do",
       unit: "count",
     },
     {
