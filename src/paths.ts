@@ -1,6 +1,6 @@
 /** Locates the dmafuzz package on disk (from src/ in development, dist/src/ when built) and its data. */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The package's root directory and version. */
@@ -30,6 +30,18 @@ export function findPackage(startDir: string): PackageInfo {
 /** The package holding this module (src/paths.ts, or dist/src/paths.js when built). */
 export function thisPackage(): PackageInfo {
   return findPackage(dirname(fileURLToPath(import.meta.url)));
+}
+
+/**
+ * The compiled script `fileName` beside the module at `moduleUrl`, to start as a worker thread.
+ * From dist/ that is the sibling file; under vitest the module is TypeScript, which a worker
+ * thread cannot load, so it is the same folder's file in dist/ (vitest's global setup builds it).
+ */
+export function builtSibling(moduleUrl: string, fileName: string): string {
+  const dir = dirname(fileURLToPath(moduleUrl));
+  if (moduleUrl.endsWith(".js")) return join(dir, fileName);
+  const root = findPackage(dir).root;
+  return join(root, "dist", relative(root, dir), fileName);
 }
 
 /**

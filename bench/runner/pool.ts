@@ -4,10 +4,8 @@
  * in completion order and the caller persists them.
  */
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runWorkerPool, type WorkerPoolOutcome } from "../../src/parallel/pool.js";
-import { findPackage } from "../../src/paths.js";
+import { builtSibling } from "../../src/paths.js";
 import type { JobRecord, JobSeries, JobSpec } from "../../src/report/results.js";
 
 /** What a benchmark worker returns for a job. */
@@ -21,16 +19,6 @@ export interface JobOutput {
 /** Workers used when none are asked for: one per core. */
 export function defaultWorkers(): number {
   return availableParallelism();
-}
-
-/**
- * The compiled worker script. Under vitest this module is TypeScript, which a worker thread cannot
- * load, so it falls back to the build in dist/ (vitest's global setup builds it).
- */
-export function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return join(here, "..", "worker.js");
-  return join(findPackage(join(here, "..")).root, "dist", "bench", "runner", "worker.js");
 }
 
 /** Options of {@link runPool}. */
@@ -48,7 +36,7 @@ export function runPool(
   options: PoolOptions,
 ): Promise<WorkerPoolOutcome> {
   return runWorkerPool<JobSpec, JobOutput>(jobs, {
-    script: workerScript(),
+    script: builtSibling(import.meta.url, "worker.js"),
     workers: options.workers,
     signal: options.signal,
     describe: (job) => `${job.suite} ${job.variant} ${job.workload} seed ${job.seed}`,

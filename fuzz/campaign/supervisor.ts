@@ -5,22 +5,10 @@
  * the same slot, unless the campaign is stopping. Worker lifecycle only; the campaign decides
  * what a fault or a message means.
  */
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { findPackage } from "../../src/paths.js";
+import { builtSibling } from "../../src/paths.js";
 import { type Board, Phase } from "./heartbeat.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./protocol.js";
-
-/**
- * The compiled worker script. Under vitest this module is TypeScript, which a worker thread
- * cannot load, so it falls back to the build in dist/ (as bench/runner/pool.ts does).
- */
-export function campaignWorkerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return join(here, "..", "worker.js");
-  return join(findPackage(join(here, "..")).root, "dist", "fuzz", "campaign", "worker.js");
-}
 
 /** A worker that hung or died, with the input it had begun. */
 export interface WorkerFault {
@@ -63,7 +51,7 @@ interface SlotState {
 export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #slots: SlotState[] = [];
-  readonly #script = campaignWorkerScript();
+  readonly #script = builtSibling(import.meta.url, "worker.js");
   #stopping = false;
   /** Workers started to replace one that hung or died. */
   replacements = 0;
