@@ -1,0 +1,224 @@
+/**
+ * Executions per second of dmafuzz's engine against jsfuzz on the same fuzz target, variant,
+ * machine and input-length cap, one fuzzing process each, run back to back for a few rounds:
+ *
+ *   node dist/fuzz/campaign/vs-jsfuzz.js [--target iova] [--variant v6.7] [--max-len 64]
+ *                                        [--seconds 20] [--rounds 3]
+ *
+ * jsfuzz runs its unchanged binary on a CommonJS shim around the built target that cuts inputs to
+ * --max-len (jsfuzz itself has no length option) and counts the bytes it executes; the shim sets
+ * no canary filter that can match, so findings do not stop jsfuzz. dmafuzz runs
+ * `dmafuzz fuzz --workers 1 --max-len N`. Both rates are taken between the first and the last
+ * status line, so start-up (instrumenting the code) is not counted against either.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { thisPackage } from "../../src/paths.js";
+import { readStats } from "./stats-file.js";
+
+/** What one engine does per execution (printed with the figures). */
+const PER_EXEC = {
+  jsfuzz:
+    "parent mutates an input, sends it over IPC to a child process, which runs fuzz(data) " +
+    "(istanbul counters in every required file), sums all counters and replies",
+  dmafuzz:
+    "one worker thread mutates in place, runs the target with the state-feature sink " +
+    "(istanbul counters in src/models), buckets the counters, updates code and state features, " +
+    "schedules the corpus, copies the input to the heartbeat board",
+};
+
+interface Options {
+  target: string;
+  variant: string;
+  maxLen: number;
+  seconds: number;
+  rounds: number;
+}
+
+/** One engine run: executions per second over the status lines, and the mean input length. */
+interface Measure {
+  execPerSec: number;
+  meanInputBytes: number | null;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { target: "iova", variant: "v6.7", maxLen: 64, seconds: 20, rounds: 3 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`vs-jsfuzz: ${flag} needs a value`);
+    if (flag === "--target") options.target = value;
+    else if (flag === "--variant") options.variant = value;
+    else if (flag === "--max-len") options.maxLen = Number(value);
+    else if (flag === "--seconds") options.seconds = Number(value);
+    else if (flag === "--rounds") options.rounds = Number(value);
+    else throw new Error(`vs-jsfuzz: unknown option ${flag}`);
+  }
+  for (const key of ["maxLen", "seconds", "rounds"] as const) {
+    if (!(Number.isInteger(options[key]) && options[key] > 0)) {
+      throw new Error(`vs-jsfuzz: --${key} must be a positive integer`);
+    }
+  }
+  return options;
+}
+
+/**
+ * Runs `command` for `seconds` in its own process group, timing the status lines that match
+ * `status` (group 1: the execution count); returns the rate between the first and last of them.
+ */
+function timeStatusLines(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; seconds: number; status: RegExp },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(command, args, { ...options, detached: true });
+    const points: { at: number; execs: number }[] = [];
+    let pending = "";
+    let tail = "";
+    const onData = (data: Buffer): void => {
+      const text = pending + data.toString();
+      tail = (tail + data.toString()).slice(-4000);
+      const lines = text.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        const match = options.status.exec(line);
+        if (match !== null) points.push({ at: performance.now(), execs: Number(match[1]) });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    // The whole group: jsfuzz forks its worker process.
+    const stop = setTimeout(
+      () => process.kill(-(child.pid as number), "SIGTERM"),
+      options.seconds * 1000,
+    );
+    child.on("exit", () => {
+      clearTimeout(stop);
+      try {
+        process.kill(-(child.pid as number), "SIGKILL");
+      } catch {
+        // the group is gone already
+      }
+      const first = points[0];
+      const last = points.at(-1);
+      if (first === undefined || last === undefined || last.at - first.at < 1000) {
+        reject(new Error(`${command}: too few status lines to time\n${tail}`));
+        return;
+      }
+      resolve(((last.execs - first.execs) * 1000) / (last.at - first.at));
+    });
+  });
+}
+
+/** The CommonJS shim jsfuzz loads: the built target, inputs cut to `maxLen`, bytes counted. */
+function jsfuzzShim(cjsTarget: string, maxLen: number, countsPath: string): string {
+  return `const target = require(${JSON.stringify(cjsTarget)});
+const { writeFileSync } = require("node:fs");
+let execs = 0;
+let bytes = 0;
+module.exports.fuzz = (data) => {
+  const length = Math.min(data.length, ${maxLen});
+  execs++;
+  bytes += length;
+  if ((execs & 4095) === 0) writeFileSync(${JSON.stringify(countsPath)}, JSON.stringify({ execs, bytes }));
+  target.fuzz(length === data.length ? data : data.subarray(0, length));
+};
+`;
+}
+
+async function runJsfuzz(options: Options, root: string): Promise<Measure> {
+  const cwd = mkdtempSync(join(tmpdir(), "dmafuzz-vs-jsfuzz-"));
+  try {
+    const counts = join(cwd, "counts.json");
+    const cjsTarget = join(root, "dist", "cjs", "fuzz", "targets", `${options.target}.fuzz.js`);
+    writeFileSync(join(cwd, "shim.js"), jsfuzzShim(cjsTarget, options.maxLen, counts));
+    const execPerSec = await timeStatusLines(
+      join(root, "node_modules", ".bin", "jsfuzz"),
+      ["shim.js", "corpus"],
+      {
+        cwd,
+        env: { ...process.env, DMAFUZZ_VARIANT: options.variant, DMAFUZZ_CANARY: "(none)" },
+        seconds: options.seconds,
+        status: /^#(\d+) (?:PULSE|NEW)\s/,
+      },
+    );
+    let meanInputBytes: number | null = null;
+    try {
+      const { execs, bytes } = JSON.parse(readFileSync(counts, "utf8")) as Record<string, number>;
+      meanInputBytes = (bytes as number) / (execs as number);
+    } catch {
+      // fewer than 4096 executions: no counts written
+    }
+    return { execPerSec, meanInputBytes };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+async function runDmafuzz(options: Options, root: string, round: number): Promise<Measure> {
+  const cwd = mkdtempSync(join(tmpdir(), "dmafuzz-vs-jsfuzz-"));
+  try {
+    const args = [
+      join(root, "dist", "src", "cli", "main.js"),
+      "fuzz",
+      ...["--target", options.target, "--variant", options.variant, "--workers", "1"],
+      ...["--max-len", String(options.maxLen), "--seed", String(round + 1), "--out", cwd],
+      ...["--max-time", String(options.seconds + 5)],
+    ];
+    const execPerSec = await timeStatusLines(process.execPath, args, {
+      cwd,
+      env: process.env,
+      seconds: options.seconds,
+      status: /^#(\d+) (?:pulse|NEW)\s/,
+    });
+    const stats = readStats(cwd);
+    const mean = stats?.meanInputBytes;
+    return { execPerSec, meanInputBytes: typeof mean === "number" ? mean : null };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+function range(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const fmt = (v: number): string => (v >= 100 ? String(Math.round(v)) : v.toFixed(1));
+  return `${fmt(sorted[0]!)}..${fmt(sorted.at(-1)!)} (median ${fmt(sorted[sorted.length >> 1]!)})`;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const root = thisPackage().root;
+  const { target, variant, maxLen, seconds, rounds } = options;
+  console.log(
+    `target ${target} ${variant}, inputs cut to ${maxLen} bytes, ${seconds} s per run, 1 process each`,
+  );
+  console.log(`jsfuzz per exec: ${PER_EXEC.jsfuzz}`);
+  console.log(`dmafuzz per exec: ${PER_EXEC.dmafuzz}`);
+  const ratios: number[] = [];
+  const rates = { jsfuzz: [] as number[], dmafuzz: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    const js = await runJsfuzz(options, root);
+    const dm = await runDmafuzz(options, root, round);
+    rates.jsfuzz.push(js.execPerSec);
+    rates.dmafuzz.push(dm.execPerSec);
+    ratios.push(dm.execPerSec / js.execPerSec);
+    const bytes = (m: Measure): string =>
+      m.meanInputBytes === null ? "?" : m.meanInputBytes.toFixed(1);
+    console.log(
+      `round ${round + 1}: jsfuzz ${Math.round(js.execPerSec)} exec/s (mean input ${bytes(js)} B), ` +
+        `dmafuzz ${Math.round(dm.execPerSec)} exec/s (mean input ${bytes(dm)} B), ` +
+        `ratio ${(dm.execPerSec / js.execPerSec).toFixed(1)}x`,
+    );
+  }
+  console.log(
+    `jsfuzz ${range(rates.jsfuzz)} exec/s; dmafuzz ${range(rates.dmafuzz)} exec/s; ` +
+      `ratio ${range(ratios)}x`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exitCode = 2;
+});
