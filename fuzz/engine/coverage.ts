@@ -16,7 +16,7 @@ import { CounterScan, counterRegistry, rewriteCounters } from "./counters.js";
 export const COVERAGE_VARIABLE = "__dmafuzz_cov__";
 
 /** Bump when the instrumentation settings change, so stale mirrors are rebuilt. */
-const MIRROR_FORMAT = `5:${COVERAGE_VARIABLE}:esm:compact:registry`;
+const MIRROR_FORMAT = `6:${COVERAGE_VARIABLE}:esm:compact:registry`;
 const MANIFEST = ".manifest.json";
 
 interface Manifest {

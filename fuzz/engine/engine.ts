@@ -86,8 +86,13 @@ export interface RunLimits {
   shouldStop?: () => boolean;
 }
 
-/** Executions between two recomputations of the corpus weights. */
+/**
+ * Executions between two recomputations of the corpus weights: at least this many, and 16 per
+ * corpus entry, so the cost of a recomputation (which grows with the corpus) stays a small,
+ * constant share of each execution.
+ */
 const REWEIGHT_EVERY = 1024;
+const REWEIGHT_PER_ENTRY = 16;
 
 /** The distinct values among the first `count` of `ids`. */
 function distinct(ids: Uint32Array, count: number): Uint32Array {
@@ -123,6 +128,8 @@ export class FuzzEngine {
   readonly #options: FuzzEngineOptions;
   #execs = 0;
   #inputBytes = 0;
+  /** Execution count at which the corpus weights are next recomputed. */
+  #nextReweight = REWEIGHT_EVERY;
   /** Length limit of generated inputs: starts short and grows while nothing new is found. */
   #lengthLimit: number;
   /** Execution count at the last new corpus entry or length increase. */
@@ -221,7 +228,7 @@ export class FuzzEngine {
     } else {
       this.#growLengthLimit();
     }
-    if (this.#execs % REWEIGHT_EVERY === 0 && this.corpus.size > 0) this.#reweight();
+    if (this.#execs >= this.#nextReweight && this.corpus.size > 0) this.#reweight();
     return outcome;
   }
 
@@ -248,6 +255,8 @@ export class FuzzEngine {
    * their mutants make that situation common.
    */
   #reweight(): void {
+    this.#nextReweight =
+      this.#execs + Math.max(REWEIGHT_EVERY, REWEIGHT_PER_ENTRY * this.corpus.size);
     const kinds = { code: this.feedback !== "state", state: this.feedback !== "code" };
     this.corpus.reweight((entry) => this.features.rarity(entry.features, kinds));
   }

@@ -11,8 +11,18 @@ import type { Instrumenter } from "istanbul-lib-instrument";
 type FileCoverageData = ReturnType<Instrumenter["lastFileCoverage"]>;
 type Range = FileCoverageData["statementMap"][string];
 
-/** Only whitespace, semicolons and comments: nothing that runs or opens or closes a block. */
-const BLANK = /^(?:\s|;|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*$/;
+const SEPARATOR = String.raw`(?:\s|;|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)`;
+const NAME = String.raw`[A-Za-z_$][\w$]*`;
+/**
+ * What may separate two statements that always run together: whitespace, semicolons, comments,
+ * declarations without initializer, and the head of a declaration (`let x =`, `, y =`) whose
+ * initializer is the next statement (istanbul counts a declarator's initializer as a statement).
+ * Nothing that runs code or opens or closes a block.
+ */
+const GAP = new RegExp(
+  `^${SEPARATOR}*(?:(?:let|var)\\s+${NAME}(?:\\s*,\\s*${NAME})*\\s*;${SEPARATOR}*)*` +
+    `(?:(?:(?:let|const|var)\\s+|,\\s*)${NAME}\\s*=\\s*)?$`,
+);
 
 /** Character offsets of `source` for istanbul positions (1-based lines, 0-based columns). */
 function offsets(source: string): (position: Range["start"]) => number {
@@ -50,7 +60,7 @@ export function redundantStatements(coverage: FileCoverageData, source: string):
   const bodies = Object.values(coverage.fnMap)
     .map((fn) => at(fn.loc.start))
     .filter((start) => source[start] === "{");
-  const blank = (from: number, to: number) => from <= to && BLANK.test(source.slice(from, to));
+  const blank = (from: number, to: number) => from <= to && GAP.test(source.slice(from, to));
   const order = spans.map((_, s) => s).sort((a, b) => spans[a]!.start - spans[b]!.start);
   const redundant = spans.map(() => false);
   order.forEach((b, k) => {
