@@ -15,6 +15,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { thisPackage } from "../../src/paths.js";
 import { readStats } from "./stats-file.js";
 
@@ -29,7 +30,8 @@ const PER_EXEC = {
     "schedules the corpus, copies the input to the heartbeat board",
 };
 
-interface Options {
+/** The comparison's settings. */
+export interface Options {
   target: string;
   variant: string;
   maxLen: number;
@@ -43,7 +45,8 @@ interface Measure {
   meanInputBytes: number | null;
 }
 
-function parseOptions(argv: string[]): Options {
+/** Reads `--target/--variant/--max-len/--seconds/--rounds`; throws a one-line error on bad input. */
+export function parseOptions(argv: string[]): Options {
   const options: Options = { target: "iova", variant: "v6.7", maxLen: 64, seconds: 20, rounds: 3 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -55,9 +58,14 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--rounds") options.rounds = Number(value);
     else throw new Error(`vs-jsfuzz: unknown option ${flag}`);
   }
-  for (const key of ["maxLen", "seconds", "rounds"] as const) {
-    if (!(Number.isInteger(options[key]) && options[key] > 0)) {
-      throw new Error(`vs-jsfuzz: --${key} must be a positive integer`);
+  const counts = {
+    "--max-len": options.maxLen,
+    "--seconds": options.seconds,
+    "--rounds": options.rounds,
+  };
+  for (const [flag, value] of Object.entries(counts)) {
+    if (!(Number.isInteger(value) && value > 0)) {
+      throw new Error(`vs-jsfuzz: ${flag} must be a positive integer`);
     }
   }
   return options;
@@ -112,8 +120,11 @@ function timeStatusLines(
   });
 }
 
-/** The CommonJS shim jsfuzz loads: the built target, inputs cut to `maxLen`, bytes counted. */
-function jsfuzzShim(cjsTarget: string, maxLen: number, countsPath: string): string {
+/**
+ * The CommonJS shim jsfuzz loads: the built target's fuzz(), inputs cut to `maxLen`, executions
+ * and bytes written to `countsPath` every 4096 executions.
+ */
+export function jsfuzzShim(cjsTarget: string, maxLen: number, countsPath: string): string {
   return `const target = require(${JSON.stringify(cjsTarget)});
 const { writeFileSync } = require("node:fs");
 let execs = 0;
@@ -218,7 +229,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error((error as Error).message);
-  process.exitCode = 2;
-});
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+  });
+}
