@@ -38,14 +38,15 @@ export class FastRng {
   }
 
   /**
-   * Integer in [0, n) for 1 <= n <= 2^21, by multiply-and-shift (Lemire without the rejection
-   * step: the bias is below n / 2^32, irrelevant for choosing mutations).
+   * Integer in [0, n) for n >= 1, by multiply-and-shift (Lemire without the rejection step: the
+   * bias is below n / 2^32, irrelevant for choosing mutations). Exact arithmetic up to n = 2^21;
+   * beyond, the product may round up, hence the clamp.
    */
   below(n: number): number {
-    return Math.floor((this.u32() * n) / TWO_POW_32);
+    return Math.min(n - 1, Math.floor((this.u32() * n) / TWO_POW_32));
   }
 
-  /** Integer in [min, max] inclusive (max - min < 2^21). */
+  /** Integer in [min, max] inclusive. */
   int(min: number, max: number): number {
     return min + this.below(max - min + 1);
   }
