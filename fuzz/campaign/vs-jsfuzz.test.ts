@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { jsfuzzShim, parseOptions } from "./vs-jsfuzz.js";
+import { groupCpuSeconds, jsfuzzShim, parseOptions } from "./vs-jsfuzz.js";
 
 describe("the dmafuzz-against-jsfuzz comparison", () => {
   const dir = mkdtempSync(join(tmpdir(), "dmafuzz-vs-jsfuzz-test-"));
@@ -41,4 +42,23 @@ describe("the dmafuzz-against-jsfuzz comparison", () => {
     expect(() => parseOptions(["--max-len", "0"])).toThrow(/--max-len must be a positive integer/);
     expect(() => parseOptions(["--speed", "1"])).toThrow(/unknown option --speed/);
   });
+
+  it.runIf(process.platform === "linux")(
+    "reads the CPU time of a process group from /proc",
+    async () => {
+      // A child in its own group that spins for 400 ms, then idles until killed.
+      const child = spawn(
+        process.execPath,
+        ["-e", "const t = Date.now(); while (Date.now() - t < 400); setTimeout(() => {}, 10000);"],
+        { detached: true, stdio: "ignore" },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      const used = groupCpuSeconds(child.pid as number);
+      process.kill(-(child.pid as number), "SIGKILL");
+      expect(used).toBeGreaterThanOrEqual(0.2);
+      expect(used).toBeLessThan(5);
+      expect(groupCpuSeconds(2 ** 22 + 7)).toBe(0); // no such group
+    },
+    10_000,
+  );
 });

@@ -9,10 +9,12 @@
  * --max-len (jsfuzz itself has no length option) and counts the bytes it executes; the shim sets
  * no canary filter that can match, so findings do not stop jsfuzz. dmafuzz runs
  * `dmafuzz fuzz --workers 1 --max-len N`. Both rates are taken between the first and the last
- * status line, so start-up (instrumenting the code) is not counted against either.
+ * status line, so start-up (instrumenting the code) is not counted against either; besides
+ * wall-clock rates it prints executions per CPU second of each engine's processes (Linux), which
+ * load from other processes on a shared machine does not change.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -42,6 +44,8 @@ export interface Options {
 /** One engine run: executions per second over the status lines, and the mean input length. */
 interface Measure {
   execPerSec: number;
+  /** Executions per second of CPU time of all the engine's processes (null off Linux). */
+  execPerCpuSec: number | null;
   meanInputBytes: number | null;
 }
 
@@ -71,18 +75,53 @@ export function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds used so far by the processes of process group `group` (Linux /proc), or null when
+ * /proc cannot be read. The load from other processes changes wall-clock rates, not this.
+ */
+export function groupCpuSeconds(group: number): number | null {
+  let ticks = 0;
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name (in parentheses): state ppid pgrp ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== group) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return null;
+  }
+  return ticks / USER_HZ;
+}
+
+/** Rates between the first and the last status line, in wall and CPU time. */
+interface Rates {
+  wall: number;
+  cpu: number | null;
+}
+
 /**
  * Runs `command` for `seconds` in its own process group, timing the status lines that match
- * `status` (group 1: the execution count); returns the rate between the first and last of them.
+ * `status` (group 1: the execution count); returns the rates between the first and last of them.
  */
 function timeStatusLines(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; seconds: number; status: RegExp },
-): Promise<number> {
+): Promise<Rates> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(command, args, { ...options, detached: true });
-    const points: { at: number; execs: number }[] = [];
+    const points: { at: number; execs: number; cpu: number | null }[] = [];
     let pending = "";
     let tail = "";
     const onData = (data: Buffer): void => {
@@ -92,7 +131,9 @@ function timeStatusLines(
       pending = lines.pop() ?? "";
       for (const line of lines) {
         const match = options.status.exec(line);
-        if (match !== null) points.push({ at: performance.now(), execs: Number(match[1]) });
+        if (match === null) continue;
+        const cpu = groupCpuSeconds(child.pid as number);
+        points.push({ at: performance.now(), execs: Number(match[1]), cpu });
       }
     };
     child.stdout?.on("data", onData);
@@ -115,7 +156,12 @@ function timeStatusLines(
         reject(new Error(`${command}: too few status lines to time\n${tail}`));
         return;
       }
-      resolve(((last.execs - first.execs) * 1000) / (last.at - first.at));
+      const execs = last.execs - first.execs;
+      const cpu =
+        first.cpu === null || last.cpu === null || last.cpu <= first.cpu
+          ? null
+          : execs / (last.cpu - first.cpu);
+      resolve({ wall: (execs * 1000) / (last.at - first.at), cpu });
     });
   });
 }
@@ -145,7 +191,7 @@ async function runJsfuzz(options: Options, root: string): Promise<Measure> {
     const counts = join(cwd, "counts.json");
     const cjsTarget = join(root, "dist", "cjs", "fuzz", "targets", `${options.target}.fuzz.js`);
     writeFileSync(join(cwd, "shim.js"), jsfuzzShim(cjsTarget, options.maxLen, counts));
-    const execPerSec = await timeStatusLines(
+    const rates = await timeStatusLines(
       join(root, "node_modules", ".bin", "jsfuzz"),
       ["shim.js", "corpus"],
       {
@@ -162,7 +208,7 @@ async function runJsfuzz(options: Options, root: string): Promise<Measure> {
     } catch {
       // fewer than 4096 executions: no counts written
     }
-    return { execPerSec, meanInputBytes };
+    return { execPerSec: rates.wall, execPerCpuSec: rates.cpu, meanInputBytes };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -178,7 +224,7 @@ async function runDmafuzz(options: Options, root: string, round: number): Promis
       ...["--max-len", String(options.maxLen), "--seed", String(round + 1), "--out", cwd],
       ...["--max-time", String(options.seconds + 5)],
     ];
-    const execPerSec = await timeStatusLines(process.execPath, args, {
+    const rates = await timeStatusLines(process.execPath, args, {
       cwd,
       env: process.env,
       seconds: options.seconds,
@@ -186,7 +232,11 @@ async function runDmafuzz(options: Options, root: string, round: number): Promis
     });
     const stats = readStats(cwd);
     const mean = stats?.meanInputBytes;
-    return { execPerSec, meanInputBytes: typeof mean === "number" ? mean : null };
+    return {
+      execPerSec: rates.wall,
+      execPerCpuSec: rates.cpu,
+      meanInputBytes: typeof mean === "number" ? mean : null,
+    };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -207,25 +257,31 @@ async function main(): Promise<void> {
   );
   console.log(`jsfuzz per exec: ${PER_EXEC.jsfuzz}`);
   console.log(`dmafuzz per exec: ${PER_EXEC.dmafuzz}`);
-  const ratios: number[] = [];
-  const rates = { jsfuzz: [] as number[], dmafuzz: [] as number[] };
+  const wall = { jsfuzz: [] as number[], dmafuzz: [] as number[], ratio: [] as number[] };
+  const cpu = { ratio: [] as number[] };
+  const perCpu = (m: Measure): string =>
+    m.execPerCpuSec === null ? "" : `, ${Math.round(m.execPerCpuSec)} per CPU-s`;
+  const bytes = (m: Measure): string =>
+    m.meanInputBytes === null ? "?" : m.meanInputBytes.toFixed(1);
   for (let round = 0; round < rounds; round++) {
     const js = await runJsfuzz(options, root);
     const dm = await runDmafuzz(options, root, round);
-    rates.jsfuzz.push(js.execPerSec);
-    rates.dmafuzz.push(dm.execPerSec);
-    ratios.push(dm.execPerSec / js.execPerSec);
-    const bytes = (m: Measure): string =>
-      m.meanInputBytes === null ? "?" : m.meanInputBytes.toFixed(1);
+    wall.jsfuzz.push(js.execPerSec);
+    wall.dmafuzz.push(dm.execPerSec);
+    wall.ratio.push(dm.execPerSec / js.execPerSec);
+    if (js.execPerCpuSec !== null && dm.execPerCpuSec !== null) {
+      cpu.ratio.push(dm.execPerCpuSec / js.execPerCpuSec);
+    }
     console.log(
-      `round ${round + 1}: jsfuzz ${Math.round(js.execPerSec)} exec/s (mean input ${bytes(js)} B), ` +
-        `dmafuzz ${Math.round(dm.execPerSec)} exec/s (mean input ${bytes(dm)} B), ` +
-        `ratio ${(dm.execPerSec / js.execPerSec).toFixed(1)}x`,
+      `round ${round + 1}: jsfuzz ${Math.round(js.execPerSec)} exec/s${perCpu(js)} ` +
+        `(mean input ${bytes(js)} B); dmafuzz ${Math.round(dm.execPerSec)} exec/s${perCpu(dm)} ` +
+        `(mean input ${bytes(dm)} B); ratio ${(dm.execPerSec / js.execPerSec).toFixed(1)}x`,
     );
   }
   console.log(
-    `jsfuzz ${range(rates.jsfuzz)} exec/s; dmafuzz ${range(rates.dmafuzz)} exec/s; ` +
-      `ratio ${range(ratios)}x`,
+    `jsfuzz ${range(wall.jsfuzz)} exec/s; dmafuzz ${range(wall.dmafuzz)} exec/s; ` +
+      `ratio ${range(wall.ratio)}x` +
+      (cpu.ratio.length > 0 ? `; per CPU second ${range(cpu.ratio)}x` : ""),
   );
 }
 
