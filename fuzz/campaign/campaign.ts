@@ -202,7 +202,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     };
     const onMessage = (message: FromWorker, slot: number) => {
       if (message.type === "finding") return recordFinding(message.notice);
-      recorder.updateFeatures(message.counters);
+      recorder.updateFeatures(message.counters, slot);
       if (message.type !== "new" || corpus.has(message.name)) return;
       corpus.set(message.name, message.input);
       supervisor.broadcast({ type: "seed", input: message.input }, slot);

@@ -42,6 +42,9 @@ export interface WorkerCounters {
   corpusSize: number;
   codeFeatures: number;
   allFeatures: number;
+  /** Executions of this worker and the input bytes they ran (for the mean input length). */
+  execs: number;
+  inputBytes: number;
 }
 
 /** A finding a worker saved (or found already saved by another worker). */

@@ -43,6 +43,7 @@ export class CampaignRecorder {
   #cov = 0;
   #ft = 0;
   #linesThisTick = 0;
+  readonly #inputs = new Map<number, { execs: number; bytes: number }>();
   #lastRow: { at: number; execs: number };
 
   constructor(options: RecorderOptions) {
@@ -63,10 +64,25 @@ export class CampaignRecorder {
     return this.priorMs + (performance.now() - this.#start);
   }
 
-  /** Takes a worker's feature counts; the status shows the largest (the workers converge). */
-  updateFeatures(counters: WorkerCounters): void {
+  /**
+   * Takes the counters of the worker in `slot`: the status shows the largest feature counts (the
+   * workers converge); the mean input length is over the slots' current workers.
+   */
+  updateFeatures(counters: WorkerCounters, slot = 0): void {
     this.#cov = Math.max(this.#cov, counters.codeFeatures);
     this.#ft = Math.max(this.#ft, counters.allFeatures);
+    this.#inputs.set(slot, { execs: counters.execs, bytes: counters.inputBytes });
+  }
+
+  /** Mean bytes per executed input, or undefined before any worker reported. */
+  #meanInputBytes(): number | undefined {
+    let execs = 0;
+    let bytes = 0;
+    for (const slot of this.#inputs.values()) {
+      execs += slot.execs;
+      bytes += slot.bytes;
+    }
+    return execs > 0 ? Math.round((bytes / execs) * 10) / 10 : undefined;
   }
 
   /** Records a finding; false when its signature was found before (by any worker or session). */
@@ -155,6 +171,7 @@ export class CampaignRecorder {
     const session = this.#sessions[this.#sessions.length - 1]!;
     session.execs = snapshot.execs - this.#priorExecs;
     if (ended) session.end = now;
+    const meanInputBytes = this.#meanInputBytes();
     const stats: CampaignStats = {
       ...identity,
       execs: snapshot.execs,
@@ -163,6 +180,7 @@ export class CampaignRecorder {
       corpusSize: snapshot.corpus,
       codeFeatures: snapshot.cov,
       allFeatures: snapshot.ft,
+      ...(meanInputBytes !== undefined && { meanInputBytes }),
       findings: [...findings.values()].sort((a, b) => a.ms - b.ms),
       startTime: prior?.startTime ?? this.#sessions[0]!.start,
       endTime: ended ? now : null,

@@ -47,6 +47,8 @@ export interface CampaignStats {
   corpusSize: number;
   codeFeatures: number;
   allFeatures: number;
+  /** Mean bytes per executed input in the latest session (absent before any worker reported). */
+  meanInputBytes?: number;
   findings: FindingStat[];
   startTime: string;
   endTime: string | null;

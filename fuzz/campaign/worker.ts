@@ -45,8 +45,8 @@ const target: FuzzTarget = {
 const known = new Set(config.knownSignatures);
 
 function counters(stats: EngineStats): WorkerCounters {
-  const { corpusSize, codeFeatures, allFeatures } = stats;
-  return { corpusSize, codeFeatures, allFeatures };
+  const { corpusSize, codeFeatures, allFeatures, execs, inputBytes } = stats;
+  return { corpusSize, codeFeatures, allFeatures, execs, inputBytes };
 }
 
 function onFinding(event: FindingEvent): void {

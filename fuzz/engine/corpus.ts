@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import type { Rng } from "../../src/sim/rng.js";
+import { FastRng } from "./fast-rng.js";
 
 /** The file name of an input in a corpus directory: the SHA-1 hex of its bytes. */
 export function inputName(data: Uint8Array): string {
@@ -59,7 +60,12 @@ export class Corpus {
   /** Prefix sums of the selection weights. */
   #cumulative = new Float64Array(64);
 
-  constructor(private readonly rng: Rng) {}
+  /** Picks twice per execution: the engine's fast stream, seeded from `rng`. */
+  readonly #rng: FastRng;
+
+  constructor(rng: Rng) {
+    this.#rng = new FastRng(rng);
+  }
 
   get size(): number {
     return this.#entries.length;
@@ -123,7 +129,7 @@ export class Corpus {
   pick(): CorpusEntry {
     const n = this.#entries.length;
     if (n === 0) throw new RangeError("Corpus.pick() on an empty corpus");
-    const target = this.rng.float() * this.#cumulative[n - 1]!;
+    const target = this.#rng.float() * this.#cumulative[n - 1]!;
     let lo = 0;
     let hi = n - 1;
     while (lo < hi) {

@@ -1,20 +1,22 @@
 /**
  * Code-coverage feedback through istanbul-lib-instrument. The built dist tree is mirrored into a
  * directory inside the package (so node_modules and package.json "type": "module" still resolve),
- * with the model files instrumented; after each execution the hit counters are read, bucketed as
- * libFuzzer does, turned into features and zeroed.
+ * with the model files instrumented and their counters moved into one typed array per thread
+ * (./counters.ts); after each execution the hit counters are read, bucketed as libFuzzer does,
+ * turned into features and zeroed.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { createInstrumenter } from "istanbul-lib-instrument";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { CounterScan, counterRegistry, rewriteCounters } from "./counters.js";
 
-/** The global that instrumented code counts into (one object per file, keyed by its path). */
+/** istanbul's coverage variable: it still holds each file's maps; the counts go to the registry. */
 export const COVERAGE_VARIABLE = "__dmafuzz_cov__";
 
 /** Bump when the instrumentation settings change, so stale mirrors are rebuilt. */
-const MIRROR_FORMAT = `1:${COVERAGE_VARIABLE}:esm:compact`;
+const MIRROR_FORMAT = `6:${COVERAGE_VARIABLE}:esm:compact:registry`;
 const MANIFEST = ".manifest.json";
 
 interface Manifest {
@@ -65,7 +67,12 @@ export function prepareInstrumentedTree(
     }
     if (instrument) {
       // Keys are package-relative, so counters keep their identity across mirrors and machines.
-      writeFileAtomic(target, instrumenter.instrumentSync(source.toString("utf8"), relPath));
+      const text = source.toString("utf8");
+      const code = instrumenter.instrumentSync(text, relPath);
+      writeFileAtomic(
+        target,
+        rewriteCounters(code, instrumenter.lastFileCoverage(), relPath, text),
+      );
       report.instrumented++;
     } else {
       writeFileAtomic(target, source);
@@ -108,61 +115,6 @@ function listFiles(root: string, exclude: string): string[] {
   return files.sort();
 }
 
-/** One file's counters as istanbul lays them out: statement counts and per-branch arrays. */
-interface FileCoverage {
-  s: Record<string, number> | Uint32Array;
-  b: Record<string, number[] | Uint32Array>;
-}
-
-/** All adopted counters of one coverage variable in this thread, in one flat array. */
-interface CounterTable {
-  counters: Uint32Array;
-  files: Set<string>;
-}
-
-const tables = new Map<string, CounterTable>();
-
-/**
- * Moves every file's counters that is not yet adopted into one flat Uint32Array, replacing the
- * file's `s` and `b[k]` with views into it. Instrumented code increments `cov().s[i]` and
- * `cov().b[k][j]` on the same objects, so it now counts into typed memory that one loop reads and
- * one fill() zeroes. Returns the table for `variable`.
- */
-function adoptCounters(variable: string): CounterTable {
-  const table = tables.get(variable) ?? { counters: new Uint32Array(0), files: new Set() };
-  tables.set(variable, table);
-  const scope = (globalThis as Record<string, unknown>)[variable] as
-    Record<string, FileCoverage> | undefined;
-  const fresh = Object.entries(scope ?? {}).filter(([path]) => !table.files.has(path));
-  if (fresh.length === 0) return table;
-  let total = table.counters.length;
-  for (const [, file] of fresh) {
-    total += Object.keys(file.s).length;
-    for (const branch of Object.values(file.b)) total += branch.length;
-  }
-  const counters = new Uint32Array(total);
-  counters.set(table.counters);
-  // Re-point the views of files adopted earlier at the new array.
-  let offset = 0;
-  const place = (file: FileCoverage): void => {
-    const statements = Object.keys(file.s).length;
-    file.s = counters.subarray(offset, offset + statements);
-    offset += statements;
-    for (const key of Object.keys(file.b)) {
-      const length = (file.b[key] as ArrayLike<number>).length;
-      file.b[key] = counters.subarray(offset, offset + length);
-      offset += length;
-    }
-  };
-  for (const path of [...table.files].sort()) place((scope as Record<string, FileCoverage>)[path]!);
-  for (const [path, file] of fresh.sort(([a], [b]) => (a < b ? -1 : 1))) {
-    place(file);
-    table.files.add(path);
-  }
-  table.counters = counters;
-  return table;
-}
-
 /** libFuzzer's hit-count bucket (0..7) of a non-zero count: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+. */
 export function hitBucket(count: number): number {
   if (count <= 3) return count - 1;
@@ -173,45 +125,83 @@ export function hitBucket(count: number): number {
   return 7;
 }
 
+/** Executions between two full sweeps of the registry (see {@link CoverageFeedback.strays}). */
+const SWEEP_EVERY = 1024;
+
+/** hitBucket of counts 1..127, for the scan loop (index 0 unused). */
+const BUCKETS = Uint8Array.from({ length: 128 }, (_, count) =>
+  count === 0 ? 0 : hitBucket(count),
+);
+
 /**
- * Reads the statement and branch counters of every instrumented file loaded in this thread. Create
- * it after the target module is imported (or call {@link refresh} after loading more code).
+ * Reads the counters of every instrumented file loaded in this thread (statements, functions and
+ * branch arms). Files that load later are picked up at the next collect.
  */
 export class CoverageFeedback {
-  #table: CounterTable;
+  readonly #registry = counterRegistry();
+  readonly #scan = new CounterScan(this.#registry);
+  #collects = 0;
+  #strays = 0;
 
-  constructor(readonly variable: string = COVERAGE_VARIABLE) {
-    this.#table = adoptCounters(variable);
-  }
-
-  /** Adopts the counters of files loaded since construction. */
-  refresh(): void {
-    this.#table = adoptCounters(this.variable);
-  }
-
-  /** Number of counters (statements plus branch arms) watched. */
+  /** Number of counters watched. */
   get counterCount(): number {
-    return this.#table.counters.length;
+    return this.#registry.used;
+  }
+
+  /**
+   * Counters found non-zero by the periodic full sweep after the per-function scan had zeroed
+   * what it reads: code counted outside the function that owns it. Zero for well-formed targets
+   * (a test checks); the sweep clears them so they cannot leak into later executions.
+   */
+  get strays(): number {
+    return this.#strays;
   }
 
   /**
    * Writes one feature `counterIndex * 8 + bucket` per non-zero counter into `out` (at most
-   * `out.length`), zeroes all counters, and returns the number of features written.
+   * `out.length`), zeroes those counters, and returns the number of features written. Only the
+   * module-level counters and those of functions whose entry counter is set are read.
    */
   collect(out: Uint32Array): number {
-    const counters = this.#table.counters;
+    const scan = this.#scan;
+    scan.update();
+    const counters = this.#registry.buffer;
+    const always = scan.always;
+    const groups = scan.groups;
+    const room = out.length;
     let n = 0;
-    for (let i = 0; i < counters.length; i++) {
-      const count = counters[i]!;
-      if (count === 0) continue;
-      if (n < out.length) out[n++] = i * 8 + hitBucket(count);
+    for (let r = 0; r < always.length; r += 2) {
+      for (let i = always[r]!, end = always[r + 1]!; i < end; i++) {
+        const count = counters[i]!;
+        if (count === 0) continue;
+        counters[i] = 0;
+        if (n < room) out[n++] = (i << 3) | (count < 128 ? BUCKETS[count]! : 7);
+      }
     }
-    counters.fill(0);
+    for (let g = 0; g < groups.length; g += 3) {
+      if (counters[groups[g]!] === 0) continue;
+      for (let i = groups[g + 1]!, end = groups[g + 2]!; i < end; i++) {
+        const count = counters[i]!;
+        if (count === 0) continue;
+        counters[i] = 0;
+        if (n < room) out[n++] = (i << 3) | (count < 128 ? BUCKETS[count]! : 7);
+      }
+    }
+    if (++this.#collects % SWEEP_EVERY === 0) this.#sweep();
     return n;
   }
 
   /** Zeroes all counters (e.g. after replays made outside the measured executions). */
   reset(): void {
-    this.#table.counters.fill(0);
+    this.#registry.buffer.fill(0, 0, this.#registry.used);
+  }
+
+  #sweep(): void {
+    const counters = this.#registry.buffer;
+    for (let i = 0, used = this.#registry.used; i < used; i++) {
+      if (counters[i] === 0) continue;
+      counters[i] = 0;
+      this.#strays++;
+    }
   }
 }

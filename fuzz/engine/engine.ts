@@ -50,6 +50,8 @@ export interface EngineStats {
   codeFeatures: number;
   /** Distinct code and state features (libFuzzer's `ft:`). */
   allFeatures: number;
+  /** Bytes of all executed inputs (inputs are cut to the maximum length). */
+  inputBytes: number;
   /** Executions that produced each finding signature. */
   findings: Record<string, number>;
   /** When each signature was first found, in executions and milliseconds. */
@@ -84,8 +86,13 @@ export interface RunLimits {
   shouldStop?: () => boolean;
 }
 
-/** Executions between two recomputations of the corpus weights. */
+/**
+ * Executions between two recomputations of the corpus weights: at least this many, and 16 per
+ * corpus entry, so the cost of a recomputation (which grows with the corpus) stays a small,
+ * constant share of each execution.
+ */
 const REWEIGHT_EVERY = 1024;
+const REWEIGHT_PER_ENTRY = 16;
 
 /** The distinct values among the first `count` of `ids`. */
 function distinct(ids: Uint32Array, count: number): Uint32Array {
@@ -113,11 +120,16 @@ export class FuzzEngine {
   readonly #codeIds: Uint32Array;
   readonly #state = new StateBuffer();
   readonly #seeds: Uint8Array[] = [];
+  /** Index of the next seed to run in #seeds. */
+  #nextSeed = 0;
   readonly #known: Set<string>;
   readonly #findings = new Map<string, number>();
   readonly #firsts = new Map<string, { execs: number; ms: number }>();
   readonly #options: FuzzEngineOptions;
   #execs = 0;
+  #inputBytes = 0;
+  /** Execution count at which the corpus weights are next recomputed. */
+  #nextReweight = REWEIGHT_EVERY;
   /** Length limit of generated inputs: starts short and grows while nothing new is found. */
   #lengthLimit: number;
   /** Execution count at the last new corpus entry or length increase. */
@@ -189,6 +201,7 @@ export class FuzzEngine {
     }
     const codeCount = this.#coverage.collect(this.#codeIds);
     this.#execs++;
+    this.#inputBytes += input.length;
     const newCode = this.features.addAndCountNew("code", this.#codeIds, codeCount);
     const newState = this.features.addAndCountNew("state", this.#state.ids, this.#state.count);
     if (outcome.finding !== null) this.#report(outcome, input);
@@ -201,6 +214,8 @@ export class FuzzEngine {
             ? newState
             : 0;
     if (gain > 0) {
+      // Generated inputs live in the mutator's scratch buffer: keep a copy.
+      input = input.slice();
       const features = {
         code: distinct(this.#codeIds, codeCount),
         state: distinct(this.#state.ids, this.#state.count),
@@ -213,7 +228,7 @@ export class FuzzEngine {
     } else {
       this.#growLengthLimit();
     }
-    if (this.#execs % REWEIGHT_EVERY === 0 && this.corpus.size > 0) this.#reweight();
+    if (this.#execs >= this.#nextReweight && this.corpus.size > 0) this.#reweight();
     return outcome;
   }
 
@@ -225,6 +240,7 @@ export class FuzzEngine {
       execs: this.#execs,
       elapsedMs,
       execPerSec: elapsedMs > 0 ? Math.round((this.#execs * 1000) / elapsedMs) : 0,
+      inputBytes: this.#inputBytes,
       corpusSize: this.corpus.size,
       codeFeatures: this.features.codeFeatures,
       allFeatures: this.features.allFeatures,
@@ -239,6 +255,8 @@ export class FuzzEngine {
    * their mutants make that situation common.
    */
   #reweight(): void {
+    this.#nextReweight =
+      this.#execs + Math.max(REWEIGHT_EVERY, REWEIGHT_PER_ENTRY * this.corpus.size);
     const kinds = { code: this.feedback !== "state", state: this.feedback !== "code" };
     this.corpus.reweight((entry) => this.features.rarity(entry.features, kinds));
   }
@@ -255,15 +273,23 @@ export class FuzzEngine {
     this.#lastProgress = this.#execs;
   }
 
+  /** The next input: a queued seed, or a generated one in the mutator's scratch buffer. */
   #nextInput(): Uint8Array {
-    const seed = this.#seeds.shift();
-    if (seed !== undefined) return seed;
+    if (this.#nextSeed < this.#seeds.length) {
+      const seed = this.#seeds[this.#nextSeed++]!;
+      if (this.#nextSeed === this.#seeds.length) {
+        this.#seeds.length = 0;
+        this.#nextSeed = 0;
+      }
+      return seed;
+    }
+    const mutator = this.#mutator;
     // Blind generation draws from the whole length range: it has no feedback to grow by.
-    if (this.feedback === "none") return this.#mutator.random();
-    if (this.corpus.size === 0) return this.#mutator.random(this.#lengthLimit);
-    if (this.#execs % EXPLORE_EVERY === EXPLORE_EVERY - 1) return this.#mutator.random();
+    if (this.feedback === "none") return mutator.randomInScratch();
+    if (this.corpus.size === 0) return mutator.randomInScratch(this.#lengthLimit);
+    if (this.#execs % EXPLORE_EVERY === EXPLORE_EVERY - 1) return mutator.randomInScratch();
     const limit = this.#lengthLimit;
-    return this.#mutator.mutate(this.corpus.pick().data, this.corpus.pick().data, limit);
+    return mutator.mutateInScratch(this.corpus.pick().data, this.corpus.pick().data, limit);
   }
 
   #report(outcome: TargetRun, input: Uint8Array): void {
@@ -277,7 +303,7 @@ export class FuzzEngine {
     const event = {
       finding,
       signature,
-      input,
+      input: input.slice(),
       trace: outcome.trace,
       execs: this.#execs,
       elapsedMs,

@@ -24,8 +24,13 @@ export function stateFeatureId(slot: number, value: number): number {
  * for up to 65536 code counters or 2048 state slots); larger ones are hashed into the range.
  */
 function place(kind: FeatureKind, id: number): number {
-  const inRange = id <= HALF_MASK ? id : Math.imul(id ^ (id >>> 15), 0x2c1b3c6d) >>> (32 - 19);
+  const inRange = id <= HALF_MASK ? id : hashIntoRange(id);
   return kind === "code" ? inRange : HALF + inRange;
+}
+
+/** A large id hashed into one kind's range. */
+function hashIntoRange(id: number): number {
+  return Math.imul(id ^ (id >>> 15), 0x2c1b3c6d) >>> (32 - 19);
 }
 
 /** A 2^20-bit feature bitmap with per-kind counts, and how often each feature was hit. */
@@ -43,9 +48,11 @@ export class FeatureMap {
   addAndCountNew(kind: FeatureKind, ids: ArrayLike<number>, count: number = ids.length): number {
     const words = this.#words;
     const hits = this.#hits;
+    const base = kind === "code" ? 0 : HALF;
     let fresh = 0;
     for (let i = 0; i < count; i++) {
-      const bit = place(kind, ids[i]!);
+      const id = ids[i]!;
+      const bit = base + (id <= HALF_MASK ? id : hashIntoRange(id));
       hits[bit]!++;
       const word = bit >>> 5;
       const mask = 1 << (bit & 31);

@@ -1,9 +1,12 @@
 /**
  * Input mutations: libFuzzer's byte-level ones, plus op-level ones that work on whole op records
  * (the input is one header record followed by op records of `opBytes` each), so an op sequence
- * can grow, shrink and recombine without shifting every later op. All draws come from a seeded Rng.
+ * can grow, shrink and recombine without shifting every later op. All draws come from a seeded
+ * stream. Mutations edit one scratch buffer in place (memmove-style), as libFuzzer's do: the
+ * engine runs a mutant straight from that buffer and copies it only when it keeps it.
  */
 import type { Rng } from "../../src/sim/rng.js";
+import { FastRng } from "./fast-rng.js";
 
 /** The shape of a target's input, and the longest input a mutation may produce. */
 export interface MutatorConfig {
@@ -24,27 +27,26 @@ const INTERESTING: readonly number[] = (() => {
   return [...values];
 })();
 
+/** Widths changeBinaryInteger may use, by how many of them fit (index = count - 1). */
+const WIDTHS = [1, 2, 4] as const;
+
+/**
+ * One mutation, in place: `buf[0, len)` is the input and `buf` has room for {@link growth} more
+ * bytes; returns the new length, or -1 when the mutation does not apply (e.g. no records to
+ * delete). `other` is another corpus input (never `buf`); `tmp` is scratch for moved parts.
+ */
 type Mutation = (
-  data: Uint8Array,
-  rng: Rng,
-  config: MutatorConfig,
-  other?: Uint8Array,
-) => Uint8Array | null;
+  buf: Uint8Array,
+  len: number,
+  rng: FastRng,
+  opBytes: number,
+  other: Uint8Array | undefined,
+  tmp: Uint8Array,
+) => number;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-function randomBytes(rng: Rng, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = rng.u32() & 0xff;
-  return out;
+/** Most bytes one mutation adds: a crossover part (64) or a splice of 8 records. */
+function growth(opBytes: number): number {
+  return Math.max(64, 8 * opBytes);
 }
 
 /** Number of whole op records after the header. */
@@ -57,137 +59,177 @@ function boundary(k: number, opBytes: number): number {
   return opBytes + k * opBytes;
 }
 
-const eraseBytes: Mutation = (data, rng) => {
-  if (data.length === 0) return null;
-  const n = rng.int(1, Math.max(1, Math.min(16, data.length >> 1)));
-  const at = rng.int(0, data.length - n);
-  return concat(data.subarray(0, at), data.subarray(at + n));
+/** Opens a gap of `n` bytes at `at` in `buf[0, len)`. */
+function openGap(buf: Uint8Array, len: number, at: number, n: number): void {
+  buf.copyWithin(at + n, at, len);
+}
+
+function copyBytes(to: Uint8Array, at: number, from: Uint8Array, start: number, n: number): void {
+  for (let k = 0; k < n; k++) to[at + k] = from[start + k]!;
+}
+
+function randomFill(buf: Uint8Array, at: number, n: number, rng: FastRng): void {
+  for (let k = 0; k < n; k++) buf[at + k] = rng.u32() & 0xff;
+}
+
+const eraseBytes: Mutation = (buf, len, rng) => {
+  if (len === 0) return -1;
+  const n = rng.int(1, Math.max(1, Math.min(16, len >> 1)));
+  const at = rng.int(0, len - n);
+  buf.copyWithin(at, at + n, len);
+  return len - n;
 };
 
-const insertBytes: Mutation = (data, rng) => {
-  const at = rng.int(0, data.length);
+const insertBytes: Mutation = (buf, len, rng) => {
+  const at = rng.int(0, len);
   // Half the time a run of one repeated byte, as libFuzzer's InsertRepeatedBytes.
   const n = rng.int(1, 8);
-  const fill = rng.bool() ? new Uint8Array(n).fill(rng.u32() & 0xff) : randomBytes(rng, n);
-  return concat(data.subarray(0, at), fill, data.subarray(at));
+  openGap(buf, len, at, n);
+  if (rng.bool()) buf.fill(rng.u32() & 0xff, at, at + n);
+  else randomFill(buf, at, n, rng);
+  return len + n;
 };
 
-const changeByte: Mutation = (data, rng) => {
-  if (data.length === 0) return null;
-  const out = data.slice();
-  out[rng.int(0, out.length - 1)] = rng.u32() & 0xff;
-  return out;
+const changeByte: Mutation = (buf, len, rng) => {
+  if (len === 0) return -1;
+  buf[rng.below(len)] = rng.u32() & 0xff;
+  return len;
 };
 
-const changeBit: Mutation = (data, rng) => {
-  if (data.length === 0) return null;
-  const out = data.slice();
-  const at = rng.int(0, out.length - 1);
-  out[at] = out[at]! ^ (1 << rng.int(0, 7));
-  return out;
+const changeBit: Mutation = (buf, len, rng) => {
+  if (len === 0) return -1;
+  const at = rng.below(len);
+  buf[at] = buf[at]! ^ (1 << rng.below(8));
+  return len;
 };
 
-const shuffleBytes: Mutation = (data, rng) => {
-  if (data.length < 2) return null;
-  const n = rng.int(2, Math.min(8, data.length));
-  const at = rng.int(0, data.length - n);
-  const out = data.slice();
+const shuffleBytes: Mutation = (buf, len, rng) => {
+  if (len < 2) return -1;
+  const n = rng.int(2, Math.min(8, len));
+  const at = rng.int(0, len - n);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);
-    const t = out[at + i]!;
-    out[at + i] = out[at + j]!;
-    out[at + j] = t;
+    const t = buf[at + i]!;
+    buf[at + i] = buf[at + j]!;
+    buf[at + j] = t;
   }
-  return out;
+  return len;
 };
 
-const changeBinaryInteger: Mutation = (data, rng) => {
-  if (data.length === 0) return null;
-  const width = rng.pick([1, 2, 4].filter((w) => w <= data.length));
-  const at = rng.int(0, data.length - width);
-  const view = new DataView(data.buffer, data.byteOffset, data.length);
+/** Reads a `width`-byte unsigned integer at `at`, little- or big-endian. */
+function readInt(buf: Uint8Array, at: number, width: number, little: boolean): number {
+  let value = 0;
+  for (let k = 0; k < width; k++) value = value * 256 + buf[little ? at + width - 1 - k : at + k]!;
+  return value;
+}
+
+/** Writes the low `width` bytes of `value` at `at`, little- or big-endian. */
+function writeInt(
+  buf: Uint8Array,
+  at: number,
+  width: number,
+  little: boolean,
+  value: number,
+): void {
+  let v = value >>> 0;
+  for (let k = 0; k < width; k++) {
+    buf[little ? at + k : at + width - 1 - k] = v & 0xff;
+    v >>>= 8;
+  }
+}
+
+const changeBinaryInteger: Mutation = (buf, len, rng) => {
+  if (len === 0) return -1;
+  const width = WIDTHS[rng.below(len >= 4 ? 3 : len >= 2 ? 2 : 1)]!;
+  const at = rng.int(0, len - width);
   const little = rng.bool();
-  const read = (): number =>
-    width === 1
-      ? view.getUint8(at)
-      : width === 2
-        ? view.getUint16(at, little)
-        : view.getUint32(at, little);
   // Either a boundary value or a small step from the current one (libFuzzer's ChangeBinaryInteger).
-  const value = rng.bool(0.5) ? rng.pick(INTERESTING) : read() + rng.int(-35, 35);
-  const out = data.slice();
-  const outView = new DataView(out.buffer);
-  if (width === 1) outView.setUint8(at, value & 0xff);
-  else if (width === 2) outView.setUint16(at, value & 0xffff, little);
-  else outView.setUint32(at, value >>> 0, little);
-  return out;
+  const value = rng.bool()
+    ? INTERESTING[rng.below(INTERESTING.length)]!
+    : readInt(buf, at, width, little) + rng.int(-35, 35);
+  writeInt(buf, at, width, little, value);
+  return len;
 };
 
-const copyPart: Mutation = (data, rng) => {
-  if (data.length < 2) return null;
-  const n = rng.int(1, Math.min(32, data.length - 1));
-  const from = rng.int(0, data.length - n);
-  const part = data.slice(from, from + n);
-  const to = rng.int(0, data.length - n);
+const copyPart: Mutation = (buf, len, rng, _opBytes, _other, tmp) => {
+  if (len < 2) return -1;
+  const n = rng.int(1, Math.min(32, len - 1));
+  const from = rng.int(0, len - n);
+  const to = rng.int(0, len - n);
   if (rng.bool()) {
-    const out = data.slice();
-    out.set(part, to);
-    return out;
+    buf.copyWithin(to, from, from + n);
+    return len;
   }
-  return concat(data.subarray(0, to), part, data.subarray(to));
+  copyBytes(tmp, 0, buf, from, n);
+  openGap(buf, len, to, n);
+  copyBytes(buf, to, tmp, 0, n);
+  return len + n;
 };
 
-const crossOver: Mutation = (data, rng, _config, other) => {
-  if (other === undefined || other.length === 0) return null;
+const crossOver: Mutation = (buf, len, rng, _opBytes, other) => {
+  if (other === undefined || other.length === 0) return -1;
   const n = rng.int(1, Math.min(64, other.length));
   const from = rng.int(0, other.length - n);
-  const at = rng.int(0, data.length);
-  return concat(data.subarray(0, at), other.subarray(from, from + n), data.subarray(at));
+  const at = rng.int(0, len);
+  openGap(buf, len, at, n);
+  copyBytes(buf, at, other, from, n);
+  return len + n;
 };
 
-const insertRecord: Mutation = (data, rng, { opBytes }) => {
-  if (data.length < opBytes) return null;
-  const at = boundary(rng.int(0, recordCount(data.length, opBytes)), opBytes);
-  return concat(data.subarray(0, at), randomBytes(rng, opBytes), data.subarray(at));
+const insertRecord: Mutation = (buf, len, rng, opBytes) => {
+  if (len < opBytes) return -1;
+  const at = boundary(rng.int(0, recordCount(len, opBytes)), opBytes);
+  openGap(buf, len, at, opBytes);
+  randomFill(buf, at, opBytes, rng);
+  return len + opBytes;
 };
 
-const deleteRecords: Mutation = (data, rng, { opBytes }) => {
-  const records = recordCount(data.length, opBytes);
-  if (records === 0) return null;
+const deleteRecords: Mutation = (buf, len, rng, opBytes) => {
+  const records = recordCount(len, opBytes);
+  if (records === 0) return -1;
   const n = rng.int(1, Math.min(4, records));
   const at = boundary(rng.int(0, records - n), opBytes);
-  return concat(data.subarray(0, at), data.subarray(at + n * opBytes));
+  buf.copyWithin(at, at + n * opBytes, len);
+  return len - n * opBytes;
 };
 
-const duplicateRecord: Mutation = (data, rng, { opBytes }) => {
-  const records = recordCount(data.length, opBytes);
-  if (records === 0) return null;
+const duplicateRecord: Mutation = (buf, len, rng, opBytes, _other, tmp) => {
+  const records = recordCount(len, opBytes);
+  if (records === 0) return -1;
   const from = boundary(rng.int(0, records - 1), opBytes);
   // Half the time right after itself: repeating an op is how counters and streaks climb.
   const to = rng.bool() ? from + opBytes : boundary(rng.int(0, records), opBytes);
-  return concat(data.subarray(0, to), data.subarray(from, from + opBytes), data.subarray(to));
+  copyBytes(tmp, 0, buf, from, opBytes);
+  openGap(buf, len, to, opBytes);
+  copyBytes(buf, to, tmp, 0, opBytes);
+  return len + opBytes;
 };
 
-const swapRecords: Mutation = (data, rng, { opBytes }) => {
-  const records = recordCount(data.length, opBytes);
-  if (records < 2) return null;
-  const a = boundary(rng.int(0, records - 1), opBytes);
-  const b = boundary(rng.int(0, records - 1), opBytes);
-  if (a === b) return null;
-  const out = data.slice();
-  out.set(data.subarray(a, a + opBytes), b);
-  out.set(data.subarray(b, b + opBytes), a);
-  return out;
+const swapRecords: Mutation = (buf, len, rng, opBytes) => {
+  const records = recordCount(len, opBytes);
+  if (records < 2) return -1;
+  // Two distinct records: the second is drawn among the others.
+  const i = rng.below(records);
+  const j = (i + 1 + rng.below(records - 1)) % records;
+  const a = boundary(i, opBytes);
+  const b = boundary(j, opBytes);
+  for (let k = 0; k < opBytes; k++) {
+    const t = buf[a + k]!;
+    buf[a + k] = buf[b + k]!;
+    buf[b + k] = t;
+  }
+  return len;
 };
 
-const spliceRecords: Mutation = (data, rng, { opBytes }, other) => {
+const spliceRecords: Mutation = (buf, len, rng, opBytes, other) => {
   const theirs = other === undefined ? 0 : recordCount(other.length, opBytes);
-  if (theirs === 0 || data.length < opBytes) return null;
+  if (theirs === 0 || len < opBytes) return -1;
   const n = rng.int(1, Math.min(8, theirs));
   const from = boundary(rng.int(0, theirs - n), opBytes);
-  const at = boundary(rng.int(0, recordCount(data.length, opBytes)), opBytes);
-  const run = (other as Uint8Array).subarray(from, from + n * opBytes);
-  return concat(data.subarray(0, at), run, data.subarray(at));
+  const at = boundary(rng.int(0, recordCount(len, opBytes)), opBytes);
+  openGap(buf, len, at, n * opBytes);
+  copyBytes(buf, at, other as Uint8Array, from, n * opBytes);
+  return len + n * opBytes;
 };
 
 /** Every mutation by name; op-level ones keep the input's record alignment. */
@@ -211,24 +253,35 @@ export const MUTATIONS = {
 export type MutationName = keyof typeof MUTATIONS;
 
 const NAMES = Object.keys(MUTATIONS) as MutationName[];
+const BY_INDEX: readonly Mutation[] = NAMES.map((name) => MUTATIONS[name]);
 
 /** Most mutations stacked on one input (libFuzzer stacks up to 5 by default). */
 const MAX_STACK = 5;
 
 /** Applies random stacks of mutations, keeping inputs within the configured maximum length. */
 export class Mutator {
+  readonly #rng: FastRng;
+  /** The scratch input: the configured maximum plus one mutation's growth. */
+  readonly #buf: Uint8Array;
+  readonly #tmp: Uint8Array;
+  /** Length of the input last loaded into the scratch buffer. */
+  #loaded = 0;
+
   constructor(
-    private readonly rng: Rng,
+    rng: Rng,
     readonly config: MutatorConfig,
   ) {
     if (!(config.opBytes >= 1 && config.maxLength >= config.opBytes)) {
       throw new RangeError("Mutator: need opBytes >= 1 and maxLength >= opBytes");
     }
+    this.#rng = new FastRng(rng);
+    this.#buf = new Uint8Array(config.maxLength + growth(config.opBytes));
+    this.#tmp = new Uint8Array(Math.max(32, config.opBytes));
   }
 
   /**
-   * Applies mutation `name` once, cutting the result to `limit` bytes (at most the configured
-   * maximum); null when it does not apply (e.g. no records to delete).
+   * Applies mutation `name` once to a copy of `data`, cutting the result to `limit` bytes (at most
+   * the configured maximum); null when it does not apply (e.g. no records to delete).
    */
   apply(
     name: MutationName,
@@ -236,9 +289,16 @@ export class Mutator {
     other?: Uint8Array,
     limit = this.config.maxLength,
   ): Uint8Array | null {
-    const out = MUTATIONS[name](data, this.rng, this.config, other);
-    const max = Math.min(limit, this.config.maxLength);
-    return out !== null && out.length > max ? out.slice(0, max) : out;
+    const max = this.#load(data, limit);
+    const len = MUTATIONS[name](
+      this.#buf,
+      this.#loaded,
+      this.#rng,
+      this.config.opBytes,
+      other,
+      this.#tmp,
+    );
+    return len < 0 ? null : this.#buf.slice(0, Math.min(len, max));
   }
 
   /**
@@ -247,21 +307,54 @@ export class Mutator {
    * The result is a new array.
    */
   mutate(input: Uint8Array, other?: Uint8Array, limit = this.config.maxLength): Uint8Array {
-    let data = input;
-    const stack = this.rng.int(1, MAX_STACK);
-    for (let applied = 0, tries = 0; applied < stack && tries < 4 * MAX_STACK; tries++) {
-      const out = this.apply(this.rng.pick(NAMES), data, other, limit);
-      if (out === null) continue;
-      data = out;
-      applied++;
-    }
-    return data === input ? input.slice() : data;
+    return this.mutateInScratch(input, other, limit).slice();
   }
 
-  /** A random input: one header and whole op records, at most `limit` bytes in all. */
+  /**
+   * {@link mutate} without the copy: the result is a view of the mutator's scratch buffer, valid
+   * until the next call on this mutator (the engine copies only the inputs it keeps). An input
+   * longer than the limit is cut to it first.
+   */
+  mutateInScratch(
+    input: Uint8Array,
+    other?: Uint8Array,
+    limit = this.config.maxLength,
+  ): Uint8Array {
+    const max = this.#load(input, limit);
+    const buf = this.#buf;
+    const rng = this.#rng;
+    const { opBytes } = this.config;
+    let len = this.#loaded;
+    const stack = rng.int(1, MAX_STACK);
+    for (let applied = 0, tries = 0; applied < stack && tries < 4 * MAX_STACK; tries++) {
+      const out = BY_INDEX[rng.below(BY_INDEX.length)]!(buf, len, rng, opBytes, other, this.#tmp);
+      if (out < 0) continue;
+      len = Math.min(out, max);
+      applied++;
+    }
+    return buf.subarray(0, len);
+  }
+
+  /** A random input: one header and whole op records, at most `limit` bytes in all (a new array). */
   random(limit = this.config.maxLength): Uint8Array {
+    return this.randomInScratch(limit).slice();
+  }
+
+  /** {@link random} into the scratch buffer, as {@link mutateInScratch}. */
+  randomInScratch(limit = this.config.maxLength): Uint8Array {
     const { opBytes, maxLength } = this.config;
-    const records = this.rng.int(0, recordCount(Math.min(limit, maxLength), opBytes));
-    return randomBytes(this.rng, opBytes + records * opBytes);
+    const records = this.#rng.int(0, recordCount(Math.min(limit, maxLength), opBytes));
+    const len = opBytes + records * opBytes;
+    randomFill(this.#buf, 0, len, this.#rng);
+    return this.#buf.subarray(0, len);
+  }
+
+  /** Copies (a prefix of) `data` into the scratch buffer; returns the effective length limit. */
+  #load(data: Uint8Array, limit: number): number {
+    const max = Math.min(limit, this.config.maxLength);
+    const len = Math.min(data.length, max);
+    this.#buf.set(len === data.length ? data : data.subarray(0, len));
+    this.#loaded = len;
+    return max;
   }
 }

@@ -125,10 +125,20 @@ export class IovaDecoder implements StepDecoder<IovaOp, IovaResult> {
 
   /** Removes and returns a live handle chosen by `pick` (only alloc_fast ones when `fast`). */
   private take(pick: number, fast: boolean): Handle | null {
-    const candidates = fast ? this.handles.filter((h) => h.fast) : this.handles;
-    if (candidates.length === 0) return null;
-    const h = candidates[pick % candidates.length] as Handle;
-    this.handles.splice(this.handles.indexOf(h), 1);
-    return h;
+    const handles = this.handles;
+    let candidates = handles.length;
+    if (fast) {
+      candidates = 0;
+      for (const h of handles) if (h.fast) candidates++;
+    }
+    if (candidates === 0) return null;
+    // The (pick mod candidates)-th candidate in handle order, found without a filtered copy.
+    let k = pick % candidates;
+    let at = 0;
+    for (; at < handles.length; at++) {
+      if (fast && !(handles[at] as Handle).fast) continue;
+      if (k-- === 0) break;
+    }
+    return handles.splice(at, 1)[0] as Handle;
   }
 }

@@ -63,8 +63,10 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     trace.push(def.encodeOp(op));
     const result = model.apply(op);
     if (sink && last) {
+      const features = model.features();
       let slot = 0;
-      for (const value of Object.values(model.features())) {
+      for (const name in features) {
+        const value = features[name]!;
         if (last[slot] !== value) {
           last[slot] = value;
           sink.add(slot, value);

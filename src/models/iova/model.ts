@@ -52,6 +52,14 @@ export type IovaResult =
 
 const OK: IovaResult = { kind: "ok" };
 
+/** Allocation failure kinds in the order of the `lastFailure` feature (1-based). */
+const FAILURES: readonly string[] = ["early-fail", "walk-fail", "retry-fail"];
+
+/** floor(log2(n)) for a positive integer n (exact; clz32 below 2^32). */
+function floorLog2(n: number): number {
+  return n < 2 ** 32 ? 31 - Math.clz32(n) : Math.floor(Math.log2(n));
+}
+
 /** dma-iommu's domain before any init op: 4 KiB granule, start_pfn 1, 4 CPUs. */
 const DEFAULT_INIT = { granule: 4096, start_pfn: 1, cpus: 4 };
 
@@ -145,16 +153,16 @@ export class IovaModel implements Model<IovaOp, IovaResult> {
   }
 
   features(): Record<string, number> {
-    const d = this.domain;
+    // Read after every op while fuzzing: one state lookup, integer logs, no temporary arrays.
+    const { domain: d, rcache } = this.current();
     const live = d.tree.size - 1;
     return {
-      nodesLog2: live === 0 ? 0 : Math.floor(Math.log2(live)) + 1,
+      nodesLog2: live === 0 ? 0 : floorLog2(live) + 1,
       max32Lowered: d.max32AllocSize < d.dma32Pfn ? 1 : 0,
-      lastFailure:
-        d.failure === null ? 0 : ["early-fail", "walk-fail", "retry-fail"].indexOf(d.failure) + 1,
+      lastFailure: d.failure === null ? 0 : FAILURES.indexOf(d.failure) + 1,
       retried: d.retried ? 1 : 0,
-      depotMagazines: Math.min(this.rcache.depotMagazines(), 40),
-      rcachePfnsLog2: Math.floor(Math.log2(this.rcache.pfnCount() + 1)),
+      depotMagazines: Math.min(rcache.depotMagazines(), 40),
+      rcachePfnsLog2: floorLog2(rcache.pfnCount() + 1),
       warnings: Math.min(d.warnings, 3),
     };
   }

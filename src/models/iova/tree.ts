@@ -12,7 +12,13 @@
 /** The NIL node id: "no node", as a NULL rb_node pointer. */
 export const NIL = 0;
 
-const INITIAL_CAPACITY = 16;
+const INITIAL_CAPACITY = 8;
+/**
+ * Capacities up to this get one typed array per field: V8 keeps typed arrays of at most 64 bytes
+ * on the JS heap, and eight of those cost less than one off-heap buffer. A model is created per
+ * fuzz execution, and most executions never grow past this.
+ */
+const SMALL_CAPACITY = 8;
 /** Bytes per node across all the arrays: lo, hi (8 each), five links (4 each), color (1). */
 const NODE_BYTES = 8 + 8 + 4 * 5 + 1;
 
@@ -37,9 +43,19 @@ export class IovaTree {
   private live = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    // One buffer for all the arrays: a model is created per fuzz execution, and one allocation
-    // is much cheaper than eight.
     const n = Math.max(2, capacity);
+    if (n <= SMALL_CAPACITY) {
+      this.lo = new Float64Array(n);
+      this.hi = new Float64Array(n);
+      this.left = new Int32Array(n);
+      this.right = new Int32Array(n);
+      this.parent = new Int32Array(n);
+      this.pred = new Int32Array(n);
+      this.succ = new Int32Array(n);
+      this.red = new Uint8Array(n);
+      return;
+    }
+    // Larger trees: one off-heap buffer for all the arrays, one allocation instead of eight.
     const buffer = new ArrayBuffer(n * NODE_BYTES);
     this.lo = new Float64Array(buffer, 0, n);
     this.hi = new Float64Array(buffer, 8 * n, n);
