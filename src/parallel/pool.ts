@@ -75,6 +75,9 @@ export function runWorkerPool<Job, Result>(
           finish(new Error(`job ${options.describe?.(job) ?? reply.id} failed: ${reply.error}`));
           return;
         }
+        // The next job goes out before the caller persists this one (an fsync per result), so
+        // the worker computes while the main thread writes.
+        dispatch(worker);
         try {
           options.onResult(reply.result, job);
         } catch (error) {
@@ -83,7 +86,6 @@ export function runWorkerPool<Job, Result>(
         }
         completed++;
         if (completed === jobs.length) finish({ completed, interrupted: false });
-        else dispatch(worker);
       });
       worker.on("error", (error) => finish(error));
       // A worker never exits by itself while jobs remain: any exit before the end is an error.
