@@ -73,6 +73,14 @@ export class DmapoolModel implements Model<DmapoolOp, DmapoolResult> {
     this.boot({ op: "boot", layout: "x86_64", ram_mib: 1024, coherent_pool_kib: 0 });
   }
 
+  /**
+   * Done with this model: its machine's page words go back for the next model in this thread
+   * (a benchmark job's last step). The model must not be used afterwards.
+   */
+  release(): void {
+    this.pages.mm.node.release();
+  }
+
   get variant(): string {
     return this.config.name;
   }

@@ -65,6 +65,14 @@ export class Node {
     setupLowmemReserve(this.zones);
   }
 
+  /**
+   * Hands the zones' page words back for reuse by the next machine of this size in this thread
+   * (see page-words.ts); the node must not be used afterwards.
+   */
+  release(): void {
+    for (const z of this.zones) z.release();
+  }
+
   /** An independent copy of this node. */
   clone(): Node {
     return new Node(this.layout, this);

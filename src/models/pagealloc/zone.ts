@@ -14,6 +14,7 @@
  */
 import { MIGRATE_CMA, MIGRATE_TYPES } from "./gfp.js";
 import { NR_PAGE_ORDERS, PAGEBLOCK_ORDER } from "./layout.js";
+import { recycleWords, takeWords } from "./page-words.js";
 
 /** The nil link: zone spans are below 2^24 - 1 pages. */
 export const NIL = 0xffffff;
@@ -123,14 +124,23 @@ export class Zone {
       this.copyCounters(from);
       return;
     }
-    this.w0 = new Uint32Array(this.size).fill((K_HOLE << 28) >>> 0);
-    this.w1 = new Uint32Array(this.size);
+    this.w0 = takeWords(this.size, (K_HOLE << 28) >>> 0);
+    this.w1 = takeWords(this.size, 0);
     this.blockMt = new Uint8Array(this.size >>> PAGEBLOCK_ORDER);
     const lists = NR_PAGE_ORDERS * MIGRATE_TYPES;
     this.freeHead = new Uint32Array(lists).fill(LINK);
     this.freeTail = new Uint32Array(lists).fill(LINK);
     this.freeCount = new Int32Array(lists);
     this.nrFree = new Int32Array(NR_PAGE_ORDERS);
+  }
+
+  /**
+   * Hands the page words back for the next zone of this size in this thread; the zone must not
+   * be used afterwards.
+   */
+  release(): void {
+    recycleWords(this.w0);
+    recycleWords(this.w1);
   }
 
   /** An independent copy of the zone (typed arrays cloned). */
