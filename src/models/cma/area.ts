@@ -54,14 +54,25 @@ export class CmaArea {
 
   /** bitmap_set(no, n). */
   set(no: number, n: number): void {
-    for (let i = no; i < no + n; i++)
-      this.bits[i >>> 5] = (this.bits[i >>> 5] as number) | (1 << (i & 31));
+    this.update(no, n, true);
   }
 
   /** bitmap_clear(no, n). */
   clear(no: number, n: number): void {
-    for (let i = no; i < no + n; i++)
-      this.bits[i >>> 5] = (this.bits[i >>> 5] as number) & ~(1 << (i & 31));
+    this.update(no, n, false);
+  }
+
+  /** Sets or clears bits [no, no + n) a word at a time. */
+  private update(no: number, n: number, on: boolean): void {
+    const bits = this.bits;
+    for (let i = no, end = no + n; i < end;) {
+      const w = i >>> 5;
+      const lo = i & 31;
+      const hi = Math.min(32, lo + end - i);
+      const mask = hi - lo === 32 ? 0xffffffff : ((1 << (hi - lo)) - 1) << lo;
+      bits[w] = on ? (bits[w] as number) | mask : (bits[w] as number) & ~mask;
+      i += hi - lo;
+    }
   }
 
   /** cma_clear_bitmap(cma, pfn, count). */

@@ -112,6 +112,7 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
     const no = area.findNextZeroAreaOff(start, nbits, mask, offset);
     if (no >= area.maxno) {
       if (r.ret !== EBUSY || !anotherPass(policy, r.passes)) break;
+      cycle?.passEnd();
       if (hung(ctx, r, startNs)) return finish(ctx, r, startNs);
       msleep(mm, policy.kind === "retry" || policy.kind === "nofail" ? policy.sleepMs : 0);
       r.sleeps++;
@@ -120,7 +121,7 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
       r.ret = ENOMEM;
       r.passes++;
       r.lastPass = { transient: 0, longterm: 0 };
-      cycle?.rescan();
+      if (cycle?.rescan()) return finish(ctx, r, startNs);
       continue;
     }
     area.set(no, nbits);

@@ -18,7 +18,7 @@
 import { deferralState } from "../pagealloc/compaction.js";
 import type { Mm, MmCounters } from "../pagealloc/mm.js";
 import { addMm, type PageState, sameState, snapshot } from "../pagealloc/stall.js";
-import type { CmaAllocResult, CmaContext } from "./cma-alloc.js";
+import type { BlockCounts, CmaAllocResult, CmaContext } from "./cma-alloc.js";
 
 /** Rescans remembered for cycle detection. */
 const WINDOW = 512;
@@ -44,6 +44,8 @@ export class PassCycle {
   /** Fingerprint -> index in marks. */
   private readonly seen = new Map<string, number>();
   private prev: { fingerprint: string; state: PageState } | undefined;
+  /** The counters at the end of the latest pass, with its blocked candidates. */
+  private ended: (Mark & { lastPass: BlockCounts }) | undefined;
   /** A longer cycle whose fingerprint came back, waiting one more cycle for confirmation. */
   private candidate: { at: number; period: number; fingerprint: string; state: PageState } | null =
     null;
@@ -54,11 +56,17 @@ export class PassCycle {
     private readonly startNs: number,
   ) {}
 
+  /** At the end of a pass that ended with -EBUSY (before the loop's checks and sleep). */
+  passEnd(): void {
+    this.ended = { ...this.mark(), lastPass: { ...this.r.lastPass } };
+  }
+
   /**
    * At the start of a rescan, after its sleep and hang check: when the state repeats an earlier
    * rescan's, accounts as many whole cycles as can run before anything outside the loop changes.
+   * Returns true when that ends the call with a hang (the result is then complete).
    */
-  rescan(): void {
+  rescan(): boolean {
     const { mm } = this.ctx;
     const fingerprint = this.fingerprint();
     const at = this.marks.length;
@@ -70,10 +78,15 @@ export class PassCycle {
       this.candidate = null;
       if (fingerprint === c.fingerprint && sameState(c.state, mm)) from = c.at;
     }
-    if (from !== undefined && this.skipCycles(this.marks[from] as Mark, mark)) {
-      // Less than one cycle is left before the change: the loop runs it.
-      this.reset();
-      return;
+    if (from !== undefined) {
+      const base = this.marks[from] as Mark;
+      const skipped = this.skipCycles(base, mark);
+      if (skipped === "hang") return true;
+      if (skipped) {
+        // Less than one cycle is left before the change: the loop runs it.
+        this.reset();
+        return false;
+      }
     }
     const state = snapshot(mm);
     const j = this.seen.get(fingerprint);
@@ -83,6 +96,7 @@ export class PassCycle {
     this.seen.set(fingerprint, this.marks.length);
     this.marks.push(mark);
     this.prev = { fingerprint, state };
+    return false;
   }
 
   private reset(): void {
@@ -92,15 +106,20 @@ export class PassCycle {
     this.prev = undefined;
   }
 
-  /** Adds whole cycles of base -> last; false when not even one fits. */
-  private skipCycles(base: Mark, last: Mark): boolean {
+  /**
+   * Adds whole cycles of base -> last; false when not even one fits. A nofail cycle of one pass
+   * that only the hang bound stops is run to its end: the last pass leaves the state as it found
+   * it, so the verdict comes at its end or after its sleep, whichever first reaches the bound.
+   */
+  private skipCycles(base: Mark, last: Mark): boolean | "hang" {
     const { mm, pins, policy, hangNs } = this.ctx;
     const r = this.r;
     const period = last.now - base.now;
     const passes = last.passes - base.passes;
     const bound = this.startNs + hangNs;
     // Every rescan of the skipped cycles must start before the bound (the loop checks it there).
-    let whole = Math.ceil((bound - last.now) / period) - 1;
+    const toBound = Math.ceil((bound - last.now) / period) - 1;
+    let whole = toBound;
     const change = Math.min(pins.nextChange(), mm.clock.nextTimerAt() ?? Number.POSITIVE_INFINITY);
     if (change < Number.POSITIVE_INFINITY)
       whole = Math.min(whole, Math.floor((change - last.now) / period));
@@ -110,15 +129,36 @@ export class PassCycle {
     mm.clock.advance(whole * period);
     r.passes += whole * passes;
     r.sleeps += whole * (last.sleeps - base.sleeps);
-    r.attempts += whole * (last.attempts - base.attempts);
-    r.migrated += whole * (last.migrated - base.migrated);
-    r.blocked.transient += whole * (last.transient - base.transient);
-    r.blocked.longterm += whole * (last.longterm - base.longterm);
-    addMm(mm.counters, last.mm, base.mm, whole);
-    mm.fallbackStats.steals += whole * (last.steals - base.steals);
-    mm.fallbackStats.boosts += whole * (last.boosts - base.boosts);
-    mm.shadows += whole * (last.shadows - base.shadows);
-    return true;
+    this.addCounts(base, last, whole);
+    const end = this.ended;
+    if (policy.kind !== "nofail" || passes !== 1 || whole !== toBound || end === undefined)
+      return true;
+    const passNs = end.now - base.now;
+    if (mm.clock.now + passNs > change) return true;
+    this.addCounts(base, end, 1);
+    r.lastPass = { ...end.lastPass };
+    if (mm.clock.now + passNs >= bound) {
+      mm.clock.advance(passNs);
+    } else {
+      mm.clock.advance(period);
+      r.sleeps++;
+    }
+    r.outcome = "hang";
+    return "hang";
+  }
+
+  /** Adds (to - from) `times` over to the result's and the page allocator's counters. */
+  private addCounts(from: Mark, to: Mark, times: number): void {
+    const { mm } = this.ctx;
+    const r = this.r;
+    r.attempts += times * (to.attempts - from.attempts);
+    r.migrated += times * (to.migrated - from.migrated);
+    r.blocked.transient += times * (to.transient - from.transient);
+    r.blocked.longterm += times * (to.longterm - from.longterm);
+    addMm(mm.counters, to.mm, from.mm, times);
+    mm.fallbackStats.steals += times * (to.steals - from.steals);
+    mm.fallbackStats.boosts += times * (to.boosts - from.boosts);
+    mm.shadows += times * (to.shadows - from.shadows);
   }
 
   private mark(): Mark {

@@ -182,6 +182,7 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
   const size = z.size;
   let free = 0;
   let used = 0;
+  const blockFree = new Uint16Array(z.blockFree.length);
   for (let i = 0; i < size;) {
     const w = w0[i] as number;
     const kind = w >>> 28;
@@ -198,6 +199,7 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
     }
     if (kind === K_FREE) {
       free += pages;
+      blockFree[i >>> PAGEBLOCK_ORDER] = (blockFree[i >>> PAGEBLOCK_ORDER] as number) + pages;
       checkFreeBlock(z, i, problems);
     } else if (kind !== K_HOLE && kind !== K_RESERVED) {
       used += pages;
@@ -209,6 +211,8 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
     }
     i += pages;
   }
+  const off = blockFree.findIndex((n, b) => n !== z.blockFree[b]);
+  if (off >= 0) problems.push(`${z.name}: free page index of pageblock ${off} out of step`);
   return { free, used };
 }
 
