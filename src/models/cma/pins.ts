@@ -72,7 +72,9 @@ export class PinTable {
   pinTransient(pfns: Int32Array, untils: Float64Array, free: boolean): void {
     let until = 0;
     for (let k = 0; k < pfns.length; k++) {
-      const [z, i] = this.mm.node.locate(pfns[k] as number) as [Zone, number];
+      const pfn = pfns[k] as number;
+      const z = this.mm.node.zoneOf(pfn) as Zone;
+      const i = pfn - z.base;
       const s = this.state(z);
       const end = untils[k] as number;
       s.until[i] = Math.max(s.until[i] as number, end);
@@ -119,14 +121,19 @@ export class PinTable {
     const later = new Map<number, number[]>();
     for (const g of due) {
       for (const pfn of g.pfns) {
-        const [z, i] = this.mm.node.locate(pfn) as [Zone, number];
+        const z = this.mm.node.zoneOf(pfn) as Zone;
+        const i = pfn - z.base;
         if (z.kind(i) !== K_ANON) continue;
         const s = this.zones.get(z) as ZonePins;
         if ((s.longterm[i] as number) > 0) continue; // held for good: never freed
         const until = s.until[i] as number;
         if (until > now) {
           // Another transient pin outlives this group: an exit page is freed when it ends.
-          if (g.free) later.set(until, [...(later.get(until) ?? []), pfn]);
+          if (g.free) {
+            const pending = later.get(until);
+            if (pending === undefined) later.set(until, [pfn]);
+            else pending.push(pfn);
+          }
           continue;
         }
         z.setTag(i, z.tag(i) & ~PINNED);

@@ -72,9 +72,15 @@ export class Node {
 
   /** The zone and local index of a pfn, or undefined outside every zone's arrays. */
   locate(pfn: number): [Zone, number] | undefined {
+    const z = this.zoneOf(pfn);
+    return z === undefined ? undefined : [z, pfn - z.base];
+  }
+
+  /** The zone whose arrays hold a pfn (its local index is pfn - base), without allocating. */
+  zoneOf(pfn: number): Zone | undefined {
     for (const z of this.zones) {
       const i = pfn - z.base;
-      if (i >= 0 && i < z.size) return [z, i];
+      if (i >= 0 && i < z.size) return z;
     }
     return undefined;
   }
