@@ -71,11 +71,15 @@ export class PinTable {
   /** Pins pfns[k] until untils[k] (ns); `free` makes the group an exit batch. */
   pinTransient(pfns: Int32Array, untils: Float64Array, free: boolean): void {
     let until = 0;
+    let z = this.mm.node.zones[0] as Zone;
+    let s = this.state(z);
     for (let k = 0; k < pfns.length; k++) {
       const pfn = pfns[k] as number;
-      const z = this.mm.node.zoneOf(pfn) as Zone;
+      if (pfn < z.base || pfn >= z.base + z.size) {
+        z = this.mm.node.zoneOf(pfn) as Zone;
+        s = this.state(z);
+      }
       const i = pfn - z.base;
-      const s = this.state(z);
       const end = untils[k] as number;
       s.until[i] = Math.max(s.until[i] as number, end);
       z.setTag(i, z.tag(i) | PINNED);
@@ -119,12 +123,16 @@ export class PinTable {
     this.groups = this.groups.filter((g) => g.until > now);
     let freed = 0;
     const later = new Map<number, number[]>();
+    let z = this.mm.node.zones[0] as Zone;
+    let s = this.state(z);
     for (const g of due) {
       for (const pfn of g.pfns) {
-        const z = this.mm.node.zoneOf(pfn) as Zone;
+        if (pfn < z.base || pfn >= z.base + z.size) {
+          z = this.mm.node.zoneOf(pfn) as Zone;
+          s = this.state(z);
+        }
         const i = pfn - z.base;
         if (z.kind(i) !== K_ANON) continue;
-        const s = this.zones.get(z) as ZonePins;
         if ((s.longterm[i] as number) > 0) continue; // held for good: never freed
         const until = s.until[i] as number;
         if (until > now) {
