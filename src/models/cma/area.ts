@@ -62,17 +62,25 @@ export class CmaArea {
     this.update(no, n, false);
   }
 
-  /** Sets or clears bits [no, no + n) a word at a time. */
+  /** Sets or clears bits [no, no + n): the partial words at the ends, whole words between. */
   private update(no: number, n: number, on: boolean): void {
+    if (n <= 0) return;
     const bits = this.bits;
-    for (let i = no, end = no + n; i < end;) {
-      const w = i >>> 5;
-      const lo = i & 31;
-      const hi = Math.min(32, lo + end - i);
-      const mask = hi - lo === 32 ? 0xffffffff : ((1 << (hi - lo)) - 1) << lo;
+    const end = no + n;
+    const first = no >>> 5;
+    const last = (end - 1) >>> 5;
+    const head = (0xffffffff << (no & 31)) >>> 0;
+    const tail = 0xffffffff >>> (31 - ((end - 1) & 31));
+    const edit = (w: number, mask: number) => {
       bits[w] = on ? (bits[w] as number) | mask : (bits[w] as number) & ~mask;
-      i += hi - lo;
+    };
+    if (first === last) {
+      edit(first, head & tail);
+      return;
     }
+    edit(first, head);
+    bits.fill(on ? 0xffffffff : 0, first + 1, last);
+    edit(last, tail);
   }
 
   /** cma_clear_bitmap(cma, pfn, count). */
