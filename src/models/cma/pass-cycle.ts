@@ -9,7 +9,8 @@
  * detector then adds whole cycles at once (clock, result counters and the page allocator's
  * counters, each by its per-cycle step) up to the hang bound, the next pin change, the next timer
  * or a finite retry's last pass, and leaves the rest (less than one cycle) to the loop itself, so
- * the verdict, the latency, the counters and the final state are those of running every pass.
+ * the verdict, the latency, the counters and the final state are those of running every pass. A
+ * nofail cycle of one pass that only the bound stops is run to its verdict in closed form.
  *
  * A cycle of one pass is confirmed against a copy of the previous rescan's state (taken at every
  * rescan); a longer one is confirmed one cycle after its fingerprint first came back, as the page
