@@ -36,6 +36,9 @@ export class PinTable {
   /** Pending transient groups, in no particular order (few at a time). */
   private groups: PinGroup[] = [];
   longtermPages = 0;
+  /** The zone isPinned last asked about, and its pin arrays (undefined: none yet). */
+  private lastZone: Zone | undefined;
+  private lastPins: ZonePins | undefined;
 
   constructor(private readonly mm: Mm) {
     // A long-term pin is a driver's reference: an OOM kill of the process leaves the page held.
@@ -47,13 +50,19 @@ export class PinTable {
     if (s === undefined) {
       s = { until: new Float64Array(z.size), longterm: new Uint8Array(z.size) };
       this.zones.set(z, s);
+      if (z === this.lastZone) this.lastPins = s;
     }
     return s;
   }
 
   /** Whether the page at local index i of z is pinned now. */
   isPinned(z: Zone, i: number): boolean {
-    const s = this.zones.get(z);
+    // Scans ask page after page of one zone: keep its arrays at hand.
+    if (z !== this.lastZone) {
+      this.lastZone = z;
+      this.lastPins = this.zones.get(z);
+    }
+    const s = this.lastPins;
     if (s === undefined) return false;
     return (s.longterm[i] as number) > 0 || (s.until[i] as number) > this.mm.clock.now;
   }
