@@ -1,23 +1,26 @@
 /**
  * cma_alloc latency per retry policy: a 16 MiB area full of one process's pages, transient pins
  * from a fork (2% of page pairs preempted), a 256-page direct I/O and (in the long-term case) one
- * page held by a plain get_user_pages, then a 4 MiB request (align 8). Per policy and case: the
- * virtual latency of the call over seeded trials (median, p95, max) with its outcomes, and the
- * model's real throughput of the whole scenario (tinybench).
+ * page held by a plain get_user_pages, then a 4 MiB request (align 8). In the split case two
+ * long-term pins split a 64 MiB area so that every candidate of a 32 MiB request covers one, and
+ * each failed candidate migrates its pages into the others' ranges (the nofail hang that took
+ * seconds of real time before its rescans were fast-forwarded). Per policy and case: the virtual
+ * latency of the call over seeded trials (median, p95, max) with its outcomes, and the model's
+ * real throughput of the whole scenario (tinybench).
  */
 import { Bench } from "tinybench";
 import { downsampleSamples } from "../../src/report/series.js";
 import { cmaModel } from "../../src/models/cma/index.js";
 import type { CmaAllocResult, CmaOp } from "../../src/models/cma/index.js";
-import { filledArea, SCENARIO_PID } from "../../src/models/cma/scenarios.js";
+import { areaBase, filledArea, SCENARIO_PID } from "../../src/models/cma/scenarios.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
 import { quantileSorted } from "../../src/stats/summary.js";
 
 /** The policies measured. */
 export const CMA_POLICIES = ["fail-fast", "retry-5x100ms", "nofail", "pin-wait"] as const;
-/** Pins only transient, or one long-term pin as well. */
-export type CmaPinCase = "transient" | "longterm";
+/** Pins only transient, one long-term pin as well, or two long-term pins splitting the area. */
+export type CmaPinCase = "transient" | "longterm" | "split";
 
 /** One policy's figures in one case. */
 export interface CmaAllocFigure {
@@ -40,6 +43,17 @@ export interface CmaAllocFigure {
 
 /** The scenario's ops for one case. */
 export function cmaScenario(pins: CmaPinCase): CmaOp[] {
+  if (pins === "split") {
+    const base = areaBase(64);
+    return [
+      ...filledArea(64),
+      ...[4096, 12288].map((at): CmaOp => {
+        const pfn = base + at;
+        return { op: "longterm_pin", pid: SCENARIO_PID, pages: 1, pfn, foll_longterm: false };
+      }),
+      { op: "alloc", count: 8192, align: 8, no_warn: true },
+    ];
+  }
   const ops: CmaOp[] = [
     ...filledArea(16, { fork_preempt_ppm: 20_000 }),
     { op: "fork", pid: SCENARIO_PID },
@@ -71,7 +85,7 @@ export async function measureCmaAlloc(
     retainSamples: true,
   });
   const cells: Omit<CmaAllocFigure, "runsPerSecond" | "rme" | "iterationMs">[] = [];
-  for (const pins of ["transient", "longterm"] as const) {
+  for (const pins of ["transient", "longterm", "split"] as const) {
     const ops = cmaScenario(pins);
     for (const variant of variants) {
       const results = Array.from({ length: trials }, (_, k) => runOnce(variant, ops, k + 1));

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CmaArea } from "./area.js";
 
@@ -44,5 +45,24 @@ describe("bitmap_find_next_zero_area_off", () => {
       "cma: number of available pages: 12@4+40@12=> 52 free of 64 total pages",
     );
     expect(area.weight()).toBe(6);
+  });
+
+  it("sets and clears runs a word at a time exactly as bit by bit", () => {
+    const op = fc.record({ no: fc.nat(299), n: fc.nat(300), on: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 20 }), (ops) => {
+        const area = new CmaArea("reserved", 0, 300, 0);
+        const model = new Array<boolean>(300).fill(false);
+        for (const { no, n, on } of ops) {
+          const len = Math.min(n, 300 - no);
+          if (on) area.set(no, len);
+          else area.clear(no, len);
+          model.fill(on, no, no + len);
+        }
+        expect(Array.from({ length: 300 }, (_, i) => area.test(i))).toEqual(model);
+        expect(area.bits[9]! >>> 12).toBe(0); // nothing past bit 300 of the last word
+      }),
+      { seed: 7, numRuns: 200 },
+    );
   });
 });

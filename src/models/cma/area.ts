@@ -54,14 +54,33 @@ export class CmaArea {
 
   /** bitmap_set(no, n). */
   set(no: number, n: number): void {
-    for (let i = no; i < no + n; i++)
-      this.bits[i >>> 5] = (this.bits[i >>> 5] as number) | (1 << (i & 31));
+    this.update(no, n, true);
   }
 
   /** bitmap_clear(no, n). */
   clear(no: number, n: number): void {
-    for (let i = no; i < no + n; i++)
-      this.bits[i >>> 5] = (this.bits[i >>> 5] as number) & ~(1 << (i & 31));
+    this.update(no, n, false);
+  }
+
+  /** Sets or clears bits [no, no + n): the partial words at the ends, whole words between. */
+  private update(no: number, n: number, on: boolean): void {
+    if (n <= 0) return;
+    const bits = this.bits;
+    const end = no + n;
+    const first = no >>> 5;
+    const last = (end - 1) >>> 5;
+    const head = (0xffffffff << (no & 31)) >>> 0;
+    const tail = 0xffffffff >>> (31 - ((end - 1) & 31));
+    const edit = (w: number, mask: number) => {
+      bits[w] = on ? (bits[w] as number) | mask : (bits[w] as number) & ~mask;
+    };
+    if (first === last) {
+      edit(first, head & tail);
+      return;
+    }
+    edit(first, head);
+    bits.fill(on ? 0xffffffff : 0, first + 1, last);
+    edit(last, tail);
   }
 
   /** cma_clear_bitmap(cma, pfn, count). */

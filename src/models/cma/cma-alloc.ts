@@ -11,14 +11,15 @@
  *    it waits on the busy page's pin and retries the same candidate.
  * 5. Failure without no_warn logs "cma: cma_alloc: <name>: alloc failed, req-size: N pages, ret: R"
  *    and the free runs (cma_debug_show_areas).
- * A loop that passes the hang bound is a hang. Passes that cannot differ from the previous one
- * (same candidates and blockers, nothing migrated) are fast-forwarded to the next pin change.
+ * A loop that passes the hang bound is a hang. Rescans that start from a state an earlier one
+ * started from repeat its cycle of passes: whole cycles are accounted at once (./pass-cycle.ts).
  */
 import { allocContigRange, EBUSY, ENOMEM } from "../pagealloc/contig.js";
 import type { Mm } from "../pagealloc/mm.js";
 import type { Zone } from "../pagealloc/zone.js";
 import type { CmaArea } from "./area.js";
 import type { PinTable } from "./pins.js";
+import { PassCycle } from "./pass-cycle.js";
 import type { CmaPolicy } from "./variants.js";
 
 /** One cma_alloc call. */
@@ -68,6 +69,8 @@ export interface CmaContext {
   pins: PinTable;
   policy: CmaPolicy;
   hangNs: number;
+  /** Account repeated cycles of rescans at once; false runs every pass (for tests). */
+  fastForward: boolean;
 }
 
 /** Virtual-time cost of one bitmap search under cma->lock (an assumption). */
@@ -101,8 +104,7 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
   const mask = area.alignedMask(req.align);
   const offset = area.alignedOffset(req.align);
   const probe = (z: Zone, i: number) => pins.isPinned(z, i);
-  const ff = new PassRepeat();
-  ff.startPass(mm.clock.now);
+  const cycle = ctx.fastForward ? new PassCycle(ctx, r, startNs) : null;
   let start = 0;
   let retriedFree = -1;
   for (;;) {
@@ -110,7 +112,7 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
     const no = area.findNextZeroAreaOff(start, nbits, mask, offset);
     if (no >= area.maxno) {
       if (r.ret !== EBUSY || !anotherPass(policy, r.passes)) break;
-      ff.endPass(ctx, r, startNs);
+      cycle?.passEnd();
       if (hung(ctx, r, startNs)) return finish(ctx, r, startNs);
       msleep(mm, policy.kind === "retry" || policy.kind === "nofail" ? policy.sleepMs : 0);
       r.sleeps++;
@@ -119,7 +121,7 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
       r.ret = ENOMEM;
       r.passes++;
       r.lastPass = { transient: 0, longterm: 0 };
-      ff.startPass(mm.clock.now);
+      if (cycle?.rescan()) return finish(ctx, r, startNs);
       continue;
     }
     area.set(no, nbits);
@@ -130,7 +132,6 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
     r.attempts++;
     r.migrated += out.migrated;
     r.ret = out.ret;
-    ff.attempt(no, out.busyPfn, out.migrated + out.reclaimed);
     if (out.ret === 0) {
       r.pfn = pfn;
       r.outcome = "ok";
@@ -199,61 +200,4 @@ function finish(ctx: CmaContext, r: CmaAllocResult, startNs: number): CmaAllocRe
     );
   }
   return r;
-}
-
-/**
- * Detects rescans that repeat the previous pass: the same candidates failed on the same pages and
- * nothing was migrated or reclaimed, so until the next pin ends every pass is the same. The
- * remaining identical passes are then accounted at once (exact, not an approximation).
- */
-class PassRepeat {
-  private sig: number[] = [];
-  private prevSig: number[] | null = null;
-  private moved = 0;
-  private passStart = 0;
-
-  startPass(now: number): void {
-    this.sig = [];
-    this.moved = 0;
-    this.passStart = now;
-  }
-
-  attempt(no: number, busyPfn: number, moved: number): void {
-    this.sig.push(no, busyPfn);
-    this.moved += moved;
-  }
-
-  /** At the end of a pass that will be followed by another: fast-forward when it repeats. */
-  endPass(ctx: CmaContext, r: CmaAllocResult, startNs: number): void {
-    const { mm, pins } = ctx;
-    const repeat =
-      this.moved === 0 &&
-      this.prevSig !== null &&
-      this.prevSig.length === this.sig.length &&
-      this.prevSig.every((v, k) => v === this.sig[k]);
-    this.prevSig = this.sig;
-    if (!repeat || r.sleeps === 0) return;
-    // One pass plus its sleep, as the last one took; the sleep is added by the caller.
-    const passNs = mm.clock.now - this.passStart + sleepNs(mm, ctx.policy);
-    const until = Math.min(pins.nextChange(), startNs + ctx.hangNs);
-    // A finite retry may not skip past its last pass (the caller still runs one more).
-    const allowed =
-      ctx.policy.kind === "retry" ? ctx.policy.retries - r.passes : Number.MAX_SAFE_INTEGER;
-    const skip = Math.min(allowed, Math.floor((until - mm.clock.now) / passNs));
-    if (skip <= 0) return;
-    mm.clock.advance(skip * passNs);
-    r.passes += skip;
-    r.sleeps += skip;
-    r.attempts += skip * (this.sig.length / 2);
-    const perPass = { ...r.lastPass };
-    r.blocked.transient += skip * perPass.transient;
-    r.blocked.longterm += skip * perPass.longterm;
-  }
-}
-
-/** The length of one policy sleep starting now (a whole number of jiffies). */
-function sleepNs(mm: Mm, policy: CmaPolicy): number {
-  const ms = policy.kind === "retry" || policy.kind === "nofail" ? policy.sleepMs : 0;
-  const clock = mm.clock;
-  return clock.jiffiesToNs(clock.jiffies + clock.msecsToJiffies(ms) + 1) - clock.now;
 }

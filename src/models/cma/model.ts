@@ -53,6 +53,8 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
   readonly live = new Map<number, number>();
   private lastOutcome = 0;
   private readonly rng: Rng;
+  /** Fast-forward cma_alloc's repeated rescan cycles (./pass-cycle.ts); false runs every pass. */
+  fastForward = true;
 
   constructor(
     readonly config: CmaVariant,
@@ -97,6 +99,7 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
             pins: this.pinTable,
             policy: this.config.policy,
             hangNs: this.hangNs,
+            fastForward: this.fastForward,
           },
           { count: op.count, align: op.align, noWarn: op.no_warn },
         );

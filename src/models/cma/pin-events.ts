@@ -52,14 +52,18 @@ export interface PinOutcome {
 }
 
 /** The pfns of a process's anonymous pages, in fault (LRU) order. */
-export function processPages(mm: Mm, pid: number): number[] {
-  const pfns: number[] = [];
+export function processPages(mm: Mm, pid: number): Int32Array {
+  let total = 0;
+  for (const z of mm.node.zones) total += z.lruCount[LRU_ANON] as number;
+  const pfns = new Int32Array(total);
+  let n = 0;
   for (const z of mm.node.zones) {
-    for (let i = z.lruHead[LRU_ANON] as number; i !== NIL; i = z.next(i)) {
-      if ((z.tag(i) & 0x7f) === pid) pfns.push(z.base + i);
+    const { w0, w1, base } = z;
+    for (let i = z.lruHead[LRU_ANON] as number; i !== NIL; i = (w0[i] as number) & NIL) {
+      if ((((w1[i] as number) >>> 24) & 0x7f) === pid) pfns[n++] = base + i;
     }
   }
-  return pfns;
+  return pfns.subarray(0, n);
 }
 
 /**
@@ -71,7 +75,7 @@ export function selectPages(mm: Mm, rng: Rng, pid: number, pages: number, pfn?: 
   if (all.length === 0) return [];
   const first = pfn === undefined ? rng.int(0, all.length - 1) : all.indexOf(pfn);
   if (first < 0) return [];
-  return all.slice(first, first + pages);
+  return Array.from(all.subarray(first, first + pages));
 }
 
 /** fork(): the parent's pages whose refcount/mapcount pair was preempted, each for a lognormal time. */
@@ -103,18 +107,22 @@ export function exitPins(mm: Mm, pins: PinTable, p: PinParams, pid: number): Pin
   if (all.length === 0) return { pinned: 0, migrated: 0, ret: 0, untilNs: null };
   const n = all.length;
   const windowNs = Math.min(p.exitMaxMs * 1e6, Math.max(p.exitMinMs * 1e6, n * p.exitNsPerPage));
-  for (const pfn of all) {
-    // zap_pte_range: the mapping (and the process's RSS) is gone; only the batch holds the page.
-    const [z, i] = mm.node.locate(pfn) as [Zone, number];
-    z.setTag(i, (z.tag(i) & PINNED) | 0);
-    mm.rss[pid] = (mm.rss[pid] as number) - 1;
-    mm.rss[0] = (mm.rss[0] as number) + 1;
+  // zap_pte_range: the mapping (and the process's RSS) is gone; only the batch holds the page.
+  let z = mm.node.zones[0] as Zone;
+  for (let k = 0; k < n; k++) {
+    const pfn = all[k] as number;
+    if (pfn < z.base || pfn >= z.base + z.size) z = mm.node.zoneOf(pfn) as Zone;
+    const w1 = z.w1;
+    const i = pfn - z.base;
+    w1[i] = ((w1[i] as number) & ((PINNED << 24) | NIL)) >>> 0;
   }
+  mm.rss[pid] = (mm.rss[pid] as number) - n;
+  mm.rss[0] = (mm.rss[0] as number) + n;
   let until = mm.clock.now;
   for (let k = 0; k < n; k += TLB_GATHER_PAGES) {
     const end = Math.min(n, k + TLB_GATHER_PAGES);
     until = mm.clock.now + Math.ceil((windowNs * end) / n);
-    const batch = Int32Array.from(all.slice(k, end));
+    const batch = all.slice(k, end);
     pins.pinTransient(batch, new Float64Array(batch.length).fill(until), true);
   }
   return { pinned: n, migrated: 0, ret: 0, untilNs: until };

@@ -36,6 +36,9 @@ export class PinTable {
   /** Pending transient groups, in no particular order (few at a time). */
   private groups: PinGroup[] = [];
   longtermPages = 0;
+  /** The zone isPinned last asked about, and its pin arrays (undefined: none yet). */
+  private lastZone: Zone | undefined;
+  private lastPins: ZonePins | undefined;
 
   constructor(private readonly mm: Mm) {
     // A long-term pin is a driver's reference: an OOM kill of the process leaves the page held.
@@ -47,13 +50,19 @@ export class PinTable {
     if (s === undefined) {
       s = { until: new Float64Array(z.size), longterm: new Uint8Array(z.size) };
       this.zones.set(z, s);
+      if (z === this.lastZone) this.lastPins = s;
     }
     return s;
   }
 
   /** Whether the page at local index i of z is pinned now. */
   isPinned(z: Zone, i: number): boolean {
-    const s = this.zones.get(z);
+    // Scans ask page after page of one zone: keep its arrays at hand.
+    if (z !== this.lastZone) {
+      this.lastZone = z;
+      this.lastPins = this.zones.get(z);
+    }
+    const s = this.lastPins;
     if (s === undefined) return false;
     return (s.longterm[i] as number) > 0 || (s.until[i] as number) > this.mm.clock.now;
   }
@@ -71,9 +80,15 @@ export class PinTable {
   /** Pins pfns[k] until untils[k] (ns); `free` makes the group an exit batch. */
   pinTransient(pfns: Int32Array, untils: Float64Array, free: boolean): void {
     let until = 0;
+    let z = this.mm.node.zones[0] as Zone;
+    let s = this.state(z);
     for (let k = 0; k < pfns.length; k++) {
-      const [z, i] = this.mm.node.locate(pfns[k] as number) as [Zone, number];
-      const s = this.state(z);
+      const pfn = pfns[k] as number;
+      if (pfn < z.base || pfn >= z.base + z.size) {
+        z = this.mm.node.zoneOf(pfn) as Zone;
+        s = this.state(z);
+      }
+      const i = pfn - z.base;
       const end = untils[k] as number;
       s.until[i] = Math.max(s.until[i] as number, end);
       z.setTag(i, z.tag(i) | PINNED);
@@ -117,16 +132,25 @@ export class PinTable {
     this.groups = this.groups.filter((g) => g.until > now);
     let freed = 0;
     const later = new Map<number, number[]>();
+    let z = this.mm.node.zones[0] as Zone;
+    let s = this.state(z);
     for (const g of due) {
       for (const pfn of g.pfns) {
-        const [z, i] = this.mm.node.locate(pfn) as [Zone, number];
+        if (pfn < z.base || pfn >= z.base + z.size) {
+          z = this.mm.node.zoneOf(pfn) as Zone;
+          s = this.state(z);
+        }
+        const i = pfn - z.base;
         if (z.kind(i) !== K_ANON) continue;
-        const s = this.zones.get(z) as ZonePins;
         if ((s.longterm[i] as number) > 0) continue; // held for good: never freed
         const until = s.until[i] as number;
         if (until > now) {
           // Another transient pin outlives this group: an exit page is freed when it ends.
-          if (g.free) later.set(until, [...(later.get(until) ?? []), pfn]);
+          if (g.free) {
+            const pending = later.get(until);
+            if (pending === undefined) later.set(until, [pfn]);
+            else pending.push(pfn);
+          }
           continue;
         }
         z.setTag(i, z.tag(i) & ~PINNED);

@@ -119,14 +119,22 @@ function findSuitableFallback(z: Zone, order: number, mt: number): [number, bool
 /**
  * move_freepages_block: moves every free block of i's pageblock to list `mt`. Returns
  * [pages moved, movable pages (PageLRU) seen]; [0, 0] when the pageblock leaves the zone's span.
+ * Without `countMovable` (the second count reads 0) the walk stops after the pageblock's last
+ * free block (Zone.blockFree), which moves the same blocks in the same order.
  */
-export function moveFreepagesBlock(z: Zone, i: number, mt: number): [number, number] {
+export function moveFreepagesBlock(
+  z: Zone,
+  i: number,
+  mt: number,
+  countMovable = true,
+): [number, number] {
   const start = i & ~(PAGEBLOCK_NR_PAGES - 1);
   const startPfn = z.base + start;
   if (startPfn < z.spanStart || startPfn + PAGEBLOCK_NR_PAGES > z.spanEnd) return [0, 0];
+  const free = countMovable ? -1 : (z.blockFree[start >>> PAGEBLOCK_ORDER] as number);
   let moved = 0;
   let movable = 0;
-  for (let j = start; j < start + PAGEBLOCK_NR_PAGES;) {
+  for (let j = start; j < start + PAGEBLOCK_NR_PAGES && moved !== free;) {
     const kind = z.kind(j);
     if (kind !== K_FREE) {
       if (kind === K_ANON || kind === K_FILE) movable++;
@@ -138,7 +146,7 @@ export function moveFreepagesBlock(z: Zone, i: number, mt: number): [number, num
     j += 1 << order;
     moved += 1 << order;
   }
-  return [moved, movable];
+  return [moved, countMovable ? movable : 0];
 }
 
 /** boost_watermark: one pageblock more, up to max(pageblock, HIGH * 15000 / 10000). */

@@ -7,12 +7,13 @@
  * decomposition of its last 2^order - m pages, one block per lower order. The watermark checks
  * are monotone in the zone's free pages, so a run whose last page passes the check of the zone
  * that serves it, while every zone before it fails (and, for the slowpath's first try at MIN,
- * every zone fails the fast path at LOW), is served by that zone throughout. Anything else
- * (fallback stealing, CMA-first, a pending timer, reclaim) is left to allocPages, page by page.
+ * every zone fails the fast path at LOW), is served by that zone throughout. With ALLOC_CMA the
+ * run follows __rmqueue's CMA-first rule, taking from the CMA and the request's own lists in turn.
+ * Anything else (fallback stealing, a pending timer, reclaim) is left to allocPages, page by page.
  */
 import { ALLOC_CMA, ALLOC_HIGHATOMIC } from "./buddy.js";
 import { COST } from "./costs.js";
-import { currentGfpContext, gfpMigratetype, gfpZone } from "./gfp.js";
+import { currentGfpContext, gfpMigratetype, gfpZone, MIGRATE_CMA } from "./gfp.js";
 import { MAX_ORDER } from "./layout.js";
 import type { Mm } from "./mm.js";
 import type { AllocRequest } from "./result.js";
@@ -61,26 +62,49 @@ export function takeOrder0Run(
   const z = zones[at];
   if (z === undefined || flags & ALLOC_HIGHATOMIC) return 0;
   let budget = passingPages(z, flags, highest, max);
-  // __rmqueue takes CMA first once free CMA exceeds half the free pages: the n-th page of the
-  // run sees freePages - n + 1 free, so the run stops before 2 * freeCma > freePages - n + 1.
-  if (flags & ALLOC_CMA) budget = Math.max(0, Math.min(budget, z.freePages + 1 - 2 * z.freeCma));
   const clock = mm.clock;
   const cost = COST.freelistNs * tries;
   const timer = clock.nextTimerAt();
   if (timer !== undefined) budget = Math.min(budget, Math.floor((timer - clock.now) / cost) - 1);
   let taken = 0;
+  if (!(flags & ALLOC_CMA) || mt === MIGRATE_CMA) {
+    taken = takeFromList(mm, z, mt, kind, tag, budget);
+  } else {
+    // __rmqueue takes CMA first while free CMA exceeds half the free pages (2 * freeCma >
+    // freePages): a CMA page lowers 2 * freeCma - freePages by one, a page of the request's own
+    // type raises it by one. So the run takes CMA pages down to the balance, then own pages up
+    // to it, page by page in turn. A list that runs dry ends the run (allocPages goes on).
+    while (taken < budget) {
+      const d = 2 * z.freeCma - z.freePages;
+      const want = Math.min(budget - taken, d > 0 ? d : 1 - d);
+      const got = takeFromList(mm, z, d > 0 ? MIGRATE_CMA : mt, kind, tag, want);
+      taken += got;
+      if (got < want) break;
+    }
+  }
+  if (taken > 0) clock.advance(cost * taken);
+  return taken;
+}
+
+/**
+ * Takes up to n order-0 pages off free list `mt` of z as __rmqueue_smallest would one by one
+ * (the first block of the smallest non-empty order, split by expand(), pages in ascending pfn
+ * order; what is left of a block after m pages is the aligned decomposition of its last
+ * 2^order - m pages, one block per lower order) and claims them; returns the pages taken.
+ */
+function takeFromList(mm: Mm, z: Zone, mt: number, kind: number, tag: number, n: number): number {
+  let taken = 0;
   let order = 0;
-  while (taken < budget) {
+  while (taken < n) {
     while (order <= MAX_ORDER && z.freeListEmpty(order, mt)) order++;
     if (order > MAX_ORDER) break;
-    const m = Math.min(budget - taken, 1 << order);
+    const m = Math.min(n - taken, 1 << order);
     const i = z.firstFree(order, mt);
     z.delFree(i);
     for (let s = m; s < 1 << order; s += 1 << ctz(s)) z.addFree(i + s, ctz(s), mt, false);
     mm.claimRun(z, i, m, kind, tag);
     taken += m;
   }
-  if (taken > 0) clock.advance(cost * taken);
   return taken;
 }
 

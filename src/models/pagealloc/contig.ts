@@ -15,7 +15,7 @@ import { firstBusyPage, startIsolatePageRange, undoIsolatePageRange } from "./is
 import { MAX_ORDER } from "./layout.js";
 import type { Block, Mm } from "./mm.js";
 import { allocPages } from "./slowpath.js";
-import { K_ANON, K_CMA, K_FILE, K_FREE, PINNED, type Zone } from "./zone.js";
+import { K_ANON, K_CMA, K_FILE, K_FREE, K_NONE, PINNED, type Zone } from "./zone.js";
 
 export const EBUSY = -16;
 export const ENOMEM = -12;
@@ -110,6 +110,11 @@ function migrateRange(
         pfn += 1 << z.order(pfn);
         continue;
       }
+      if (kind === K_NONE) {
+        // A tail page of a block that starts before it: none of its pages is isolated.
+        pfn = Math.min(e, blockEnd(z, pfn));
+        continue;
+      }
       if (kind === K_FILE || (kind === K_ANON && !pinned(z, pfn))) batch.push(pfn);
       pfn++;
     }
@@ -156,6 +161,17 @@ export function migratePage(
   mm.counters.migrated++;
   mm.clock.advance(CONTIG_COST.migratePageNs);
   return { zone: tz, index: ti };
+}
+
+/** The end of the block (free or allocated) whose tail page is local index i; i + 1 if none. */
+function blockEnd(z: Zone, i: number): number {
+  for (let order = 1; order <= MAX_ORDER; order++) {
+    const head = i & ~((1 << order) - 1);
+    if (z.kind(head) === K_NONE) continue;
+    const end = head + (1 << z.order(head));
+    return end > i ? end : i + 1;
+  }
+  return i + 1;
 }
 
 /** The head of the free buddy block that covers local index s, or s (alloc_contig_range). */

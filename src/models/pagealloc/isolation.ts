@@ -26,7 +26,7 @@ export function startIsolatePageRange(z: Zone, start: number, end: number): numb
   const [lo, hi] = isolationSpan(start, end);
   for (let b = lo; b < hi; b += PAGEBLOCK_NR_PAGES) {
     z.blockMt[b >>> PAGEBLOCK_ORDER] = MIGRATE_ISOLATE;
-    moveFreepagesBlock(z, b, MIGRATE_ISOLATE);
+    moveFreepagesBlock(z, b, MIGRATE_ISOLATE, false);
   }
   splitStraddling(z, lo);
   splitStraddling(z, hi);
@@ -82,7 +82,7 @@ function unsetMigratetypeIsolate(z: Zone, b: number, mt: number): void {
       z.blockMigratetype(buddy) !== MIGRATE_ISOLATE;
   }
   if (reFree) z.delFree(b);
-  else moveFreepagesBlock(z, b, mt);
+  else moveFreepagesBlock(z, b, mt, false);
   z.blockMt[block] = mt;
   if (reFree) freeOnePage(z, b, PAGEBLOCK_ORDER, mt);
 }

@@ -80,9 +80,15 @@ export class Node {
 
   /** The zone and local index of a pfn, or undefined outside every zone's arrays. */
   locate(pfn: number): [Zone, number] | undefined {
+    const z = this.zoneOf(pfn);
+    return z === undefined ? undefined : [z, pfn - z.base];
+  }
+
+  /** The zone whose arrays hold a pfn (its local index is pfn - base), without allocating. */
+  zoneOf(pfn: number): Zone | undefined {
     for (const z of this.zones) {
       const i = pfn - z.base;
-      if (i >= 0 && i < z.size) return [z, i];
+      if (i >= 0 && i < z.size) return z;
     }
     return undefined;
   }
@@ -190,6 +196,7 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
   const size = z.size;
   let free = 0;
   let used = 0;
+  const blockFree = new Uint16Array(z.blockFree.length);
   for (let i = 0; i < size;) {
     const w = w0[i] as number;
     const kind = w >>> 28;
@@ -206,6 +213,7 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
     }
     if (kind === K_FREE) {
       free += pages;
+      blockFree[i >>> PAGEBLOCK_ORDER] = (blockFree[i >>> PAGEBLOCK_ORDER] as number) + pages;
       checkFreeBlock(z, i, problems);
     } else if (kind !== K_HOLE && kind !== K_RESERVED) {
       used += pages;
@@ -217,6 +225,8 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
     }
     i += pages;
   }
+  const off = blockFree.findIndex((n, b) => n !== z.blockFree[b]);
+  if (off >= 0) problems.push(`${z.name}: free page index of pageblock ${off} out of step`);
   return { free, used };
 }
 

@@ -55,7 +55,7 @@ interface Candidate {
 }
 
 /** Everything a pass reads that counts do not show: page words, list ends, processes. */
-interface PageState {
+export interface PageState {
   zones: {
     w0: Uint32Array;
     w1: Uint32Array;
@@ -68,7 +68,8 @@ interface PageState {
   alive: Uint8Array;
 }
 
-function snapshot(mm: Mm): PageState {
+/** A copy of the page-level state of every zone and the processes. */
+export function snapshot(mm: Mm): PageState {
   return {
     zones: mm.node.zones.map((z) => ({
       w0: z.w0.slice(),
@@ -83,7 +84,8 @@ function snapshot(mm: Mm): PageState {
   };
 }
 
-function sameState(s: PageState, mm: Mm): boolean {
+/** Whether the page-level state is exactly `s`. */
+export function sameState(s: PageState, mm: Mm): boolean {
   if (!sameArray(s.rss, mm.rss) || !sameArray(s.alive, mm.alive)) return false;
   return mm.node.zones.every((z, k) => {
     const a = s.zones[k];
@@ -294,7 +296,7 @@ function addCounters(to: AllocCounters, now: AllocCounters, base: AllocCounters,
 }
 
 /** to += (now - base) * times, for every whole-model counter. */
-function addMm(to: MmCounters, now: MmCounters, base: MmCounters, times: number) {
+export function addMm(to: MmCounters, now: MmCounters, base: MmCounters, times: number) {
   for (const key of Object.keys(to) as (keyof MmCounters)[])
     to[key] += (now[key] - base[key]) * times;
 }

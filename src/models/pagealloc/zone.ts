@@ -69,6 +69,8 @@ export class Zone {
   readonly w1: Uint32Array;
   /** Pageblock migratetypes (get_pageblock_migratetype). */
   readonly blockMt: Uint8Array;
+  /** Per pageblock, the pages of the free blocks whose head lies in it (an index for walks). */
+  readonly blockFree: Uint16Array;
   /** First block of free_area[order].free_list[mt], at [order * MIGRATE_TYPES + mt]. */
   readonly freeHead: Uint32Array;
   readonly freeTail: Uint32Array;
@@ -117,6 +119,7 @@ export class Zone {
       this.w0 = from.w0.slice();
       this.w1 = from.w1.slice();
       this.blockMt = from.blockMt.slice();
+      this.blockFree = from.blockFree.slice();
       this.freeHead = from.freeHead.slice();
       this.freeTail = from.freeTail.slice();
       this.freeCount = from.freeCount.slice();
@@ -127,6 +130,7 @@ export class Zone {
     this.w0 = takeWords(this.size, (K_HOLE << 28) >>> 0);
     this.w1 = takeWords(this.size, 0);
     this.blockMt = new Uint8Array(this.size >>> PAGEBLOCK_ORDER);
+    this.blockFree = new Uint16Array(this.size >>> PAGEBLOCK_ORDER);
     const lists = NR_PAGE_ORDERS * MIGRATE_TYPES;
     this.freeHead = new Uint32Array(lists).fill(LINK);
     this.freeTail = new Uint32Array(lists).fill(LINK);
@@ -217,6 +221,8 @@ export class Zone {
     this.nrFree[order] = (this.nrFree[order] as number) + 1;
     this.freePages += 1 << order;
     if (mt === MIGRATE_CMA) this.freeCma += 1 << order;
+    this.blockFree[i >>> PAGEBLOCK_ORDER] =
+      (this.blockFree[i >>> PAGEBLOCK_ORDER] as number) + (1 << order);
   }
 
   /** del_page_from_free_list: unlinks free head i; its kind becomes K_NONE. */
@@ -229,6 +235,8 @@ export class Zone {
     this.nrFree[order] = (this.nrFree[order] as number) - 1;
     this.freePages -= 1 << order;
     if (mt === MIGRATE_CMA) this.freeCma -= 1 << order;
+    this.blockFree[i >>> PAGEBLOCK_ORDER] =
+      (this.blockFree[i >>> PAGEBLOCK_ORDER] as number) - (1 << order);
     this.setHead(i, K_NONE, 0);
     this.setTag(i, 0);
   }
