@@ -75,6 +75,22 @@ describe("minimize (ddmin)", () => {
     expect(result.trace.length).toBeLessThan(noisyTrace().length);
   });
 
+  it("stops at its time budget with a trace that still reproduces", () => {
+    // Replays that take 2 ms each against a 10 ms budget: a handful, not the thousands allowed.
+    const slow = {
+      replay(trace: readonly Op[]): Finding | null {
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+        return target.replay(trace);
+      },
+    };
+    const result = minimize(slow, "v", noisyTrace(), findingSignature(finding("abc")), {
+      maxMs: 10,
+    });
+    expect(result.replays).toBeLessThan(10);
+    expect(target.replay(result.trace)?.site).toBe("abc");
+  });
+
   it("returns the trace unchanged when it does not reproduce", () => {
     const trace = noisyTrace().slice(0, 10);
     const result = minimize(target, "v", trace, "whatever");

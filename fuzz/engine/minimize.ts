@@ -11,6 +11,11 @@ type Trace = readonly Record<string, unknown>[];
 export interface MinimizeOptions {
   /** Most replays to spend (default 2000); the smallest reproducer so far is returned then. */
   maxReplays?: number;
+  /**
+   * Most wall-clock milliseconds to spend (default 10,000): a finding whose replay is slow (a
+   * long trace of hangs) is saved with a partly minimized trace rather than minutes later.
+   */
+  maxMs?: number;
 }
 
 /** The outcome of {@link minimize}. */
@@ -35,7 +40,9 @@ export function minimize(
   signature: string,
   options: MinimizeOptions = {},
 ): MinimizeResult {
-  const maxReplays = options.maxReplays ?? 2000;
+  const deadline = performance.now() + (options.maxMs ?? 10_000);
+  // Past the deadline the replay budget counts as spent, so every loop below stops.
+  let maxReplays = options.maxReplays ?? 2000;
   const prefix = trace[0]?.op === "init" ? trace.slice(0, 1) : [];
   const body = trace.slice(prefix.length);
   let replays = 0;
@@ -45,6 +52,7 @@ export function minimize(
     if (tried.has(key)) return false;
     tried.add(key);
     replays++;
+    if (performance.now() > deadline) maxReplays = Math.min(maxReplays, replays);
     try {
       const finding = target.replay([...prefix, ...indices.map((i) => body[i]!)], variant);
       return finding !== null && findingSignature(finding) === signature;
