@@ -1,34 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
 import { GFP_KERNEL, GFP_NOWAIT, __GFP_DMA32, __GFP_NOWARN } from "../pagealloc/gfp.js";
 import { MAX_GROWTH_SLABS } from "./dynamic.js";
 import { type SwiotlbAllocation, SwiotlbModel } from "./model.js";
 import { DMA_ATTR_MAY_SLEEP, type InitOp, type MapOp, type SwiotlbOp } from "./ops.js";
-import { findSwiotlbVariant } from "./variants.js";
+import { initialisedModel, mapOp } from "./model.fixture.js";
 
-function model(variant: string, init: Partial<InitOp> = {}): SwiotlbModel {
-  const config = findSwiotlbVariant(variant);
-  if (!config) throw new Error(variant);
-  const m = new SwiotlbModel(config, { clock: new VirtualClock(), rng: Rng.seeded(1) });
-  m.apply({ op: "init", nslabs: 1024, nareas: 2, start: 0x3c00_0000, page_size: 4096, ...init });
-  return m;
-}
+const model = (variant: string, init: Partial<InitOp> = {}): SwiotlbModel =>
+  initialisedModel(variant, {
+    nslabs: 1024,
+    nareas: 2,
+    start: 0x3c00_0000,
+    page_size: 4096,
+    ...init,
+  });
 
-const map = (size: number, fields: Partial<MapOp> = {}): SwiotlbOp => ({
-  op: "map",
-  orig: 0x1_2345_0000,
-  size,
-  alloc_size: size,
-  alloc_align_mask: 0,
-  min_align_mask: 0,
-  cpu: 0,
-  seg_boundary_mask: 0,
-  attrs: 0,
-  dma_limit: 0,
-  io_path: 0,
-  ...fields,
-});
+const map = (size: number, fields: Partial<MapOp> = {}) => mapOp(0x1_2345_0000, size, fields);
 
 const apply = (m: SwiotlbModel, op: SwiotlbOp) => m.apply(op) as SwiotlbAllocation;
 /** Fills a 1024-slot pool with eight whole-segment maps. */

@@ -7,32 +7,14 @@ import { Rng } from "../../sim/rng.js";
 import { swiotlbModel } from "./index.js";
 import { type SwiotlbDump, SwiotlbModel, type SwiotlbResult } from "./model.js";
 import type { MapOp, SwiotlbOp } from "./ops.js";
-import { findSwiotlbVariant } from "./variants.js";
+import { initialisedModel, mapOp } from "./model.fixture.js";
 
 const START = 0x8000_0000;
 
-function model(variant: string, nslabs = 1024, nareas = 1, start = START): SwiotlbModel {
-  const config = findSwiotlbVariant(variant);
-  if (!config) throw new Error(variant);
-  const m = new SwiotlbModel(config, { clock: new VirtualClock(), rng: Rng.seeded(1) });
-  m.apply({ op: "init", nslabs, nareas, start, page_size: 4096 });
-  return m;
-}
+const model = (variant: string, nslabs = 1024, nareas = 1, start = START): SwiotlbModel =>
+  initialisedModel(variant, { nslabs, nareas, start, page_size: 4096 });
 
-const map = (size: number, fields: Partial<MapOp> = {}): SwiotlbOp => ({
-  op: "map",
-  orig: 0x10_0000_0000,
-  size,
-  alloc_size: size,
-  alloc_align_mask: 0,
-  min_align_mask: 0,
-  cpu: 0,
-  seg_boundary_mask: 0,
-  attrs: 0,
-  dma_limit: 0,
-  io_path: 0,
-  ...fields,
-});
+const map = (size: number, fields: Partial<MapOp> = {}) => mapOp(0x10_0000_0000, size, fields);
 
 const alloc = (size: number): SwiotlbOp => ({
   op: "alloc",
