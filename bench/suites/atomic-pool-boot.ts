@@ -12,7 +12,7 @@ import type { JobSpec } from "../../src/report/results.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
 import { POOL_BOOT_LAYOUTS, PoolTraffic } from "../../src/workloads/atomic-pool.js";
-import type { Suite, SuiteJobResult } from "./suite.js";
+import { type Suite, type SuiteJobResult, per } from "./suite.js";
 
 /** Boot log lines that are not a pool's "preallocated" notice: warn_alloc splats and pr_err. */
 const isWarning = (line: string) => !line.startsWith("DMA: preallocated");
@@ -71,7 +71,6 @@ function runJob(job: JobSpec): SuiteJobResult {
   const bootWarnings = booted.log.filter(isWarning).length;
   // The next job in this worker reuses the machine's page words instead of faulting in new ones.
   model.release();
-  const per = (n: number, d: number) => (d === 0 ? 0 : n / d);
   return {
     metrics: {
       bootWarnings,

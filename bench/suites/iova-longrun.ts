@@ -11,7 +11,7 @@ import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
 import { fls, pow2 } from "../../src/sim/u64.js";
 import { createIovaWorkload, IOVA_PROFILES } from "../../src/workloads/iova.js";
-import type { Suite } from "./suite.js";
+import { type Suite, per } from "./suite.js";
 
 function runJob(job: JobSpec): Record<string, number> {
   const config = findIovaVariant(job.variant);
@@ -34,12 +34,11 @@ function runJob(job: JobSpec): Record<string, number> {
     workload.observe(op, result);
   }
   const { allocs, allocFailures, rcacheHits, nodesWalked } = model.counters;
-  const perAlloc = (n: number) => (allocs === 0 ? 0 : n / allocs);
   return {
-    failureRate: perAlloc(allocFailures),
-    spuriousFailureRate: perAlloc(spurious),
-    nodesWalkedPerAlloc: perAlloc(nodesWalked),
-    rcacheHitRate: perAlloc(rcacheHits),
+    failureRate: per(allocFailures, allocs),
+    spuriousFailureRate: per(spurious, allocs),
+    nodesWalkedPerAlloc: per(nodesWalked, allocs),
+    rcacheHitRate: per(rcacheHits, allocs),
     // The anchor and the set-up reservations are not IOVAs anyone allocated.
     liveIovas: model.iovaDomain.tree.size - 1 - reserved,
   };

@@ -37,3 +37,8 @@ export function jobResult(out: Record<string, number> | SuiteJobResult): SuiteJo
   if (typeof metrics === "object" && metrics !== null) return out as SuiteJobResult;
   return { metrics: out as Record<string, number>, series: {} };
 }
+
+/** `n / d` as a per-event metric: 0 when there were no events (`d` is 0). */
+export function per(n: number, d: number): number {
+  return d === 0 ? 0 : n / d;
+}

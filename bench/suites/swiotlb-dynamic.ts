@@ -16,7 +16,7 @@ import {
   SwiotlbTraffic,
 } from "../../src/workloads/swiotlb.js";
 import { MAX_MAPPING_BYTES } from "../../src/oracles/swiotlb.js";
-import type { Suite, SuiteJobResult } from "./suite.js";
+import { type Suite, type SuiteJobResult, per } from "./suite.js";
 
 /** Suite variants: a model variant, and the pool size when it is not the boot default. */
 const SETTINGS: Readonly<Record<string, { variant: string; nslabs?: number }>> = {
@@ -71,7 +71,6 @@ function runJob(job: JobSpec): SuiteJobResult {
   const rfc = model.rfcBuffers?.counters;
   const lookups = pools.lookups + (rfc?.treeLookups ?? 0);
   const totals = model.pageSource?.totals;
-  const per = (n: number, d: number) => (d === 0 ? 0 : n / d);
   const metrics = {
     mapFailureRate: per(failures, maps),
     oversizeFailureRate: per(oversizeFailures, oversize),
