@@ -42,9 +42,10 @@ function mergeable(mt: number): boolean {
   return mt < MIGRATE_PCPTYPES;
 }
 
-/** page_is_buddy: j is a free head of exactly `order` in this zone. */
+/** page_is_buddy: j (>= 0) is a free head of exactly `order` in this zone. */
 function isBuddy(z: Zone, j: number, order: number): boolean {
-  return z.has(j) && z.kind(j) === K_FREE && z.order(j) === order;
+  // One read of word0: kind and order are its top byte.
+  return j < z.size && (z.w0[j] as number) >>> 24 === ((K_FREE << 4) | order);
 }
 
 /**
@@ -62,10 +63,12 @@ export function freeOnePage(z: Zone, start: number, startOrder: number, mt: numb
       const buddyMt = z.blockMigratetype(buddy);
       if (mt !== buddyMt && (!mergeable(mt) || !mergeable(buddyMt))) break;
     }
-    z.delFree(buddy);
+    z.takeFree(buddy, order);
     i &= buddy;
     order++;
   }
+  // The merged buddies left NR_FREE_PAGES as they were: the net change is the freed block.
+  z.freePages -= (1 << order) - (1 << startOrder);
   z.addFree(i, order, mt, buddyMergeLikely(z, i, buddy, order));
 }
 
@@ -76,23 +79,13 @@ function buddyMergeLikely(z: Zone, i: number, buddy: number, order: number): boo
   return isBuddy(z, higher ^ (1 << (order + 1)), order + 1);
 }
 
-/** expand(): splits a block of order `high` down to `low`, freeing the upper halves. */
-function expand(z: Zone, i: number, low: number, high: number, mt: number): void {
-  let size = 1 << high;
-  for (let o = high; o > low;) {
-    o--;
-    size >>= 1;
-    z.addFree(i + size, o, mt, false);
-  }
-}
-
 /** __rmqueue_smallest: the first block of the smallest order >= `order` on list `mt`; or NIL. */
 export function rmqueueSmallest(z: Zone, order: number, mt: number): number {
   for (let o = order; o <= MAX_ORDER; o++) {
     const i = z.firstFree(o, mt);
     if (i === NIL) continue;
     z.delFree(i);
-    expand(z, i, order, o, mt);
+    z.splitFree(i, order, o, mt);
     return i;
   }
   return NIL;

@@ -50,6 +50,9 @@ export type PageallocResult =
 
 const OK: PageallocResult = { kind: "ok" };
 
+/** The `lastOutcome` feature per allocation outcome. */
+const OUTCOME_FEATURE = { ok: 1, fail: 2, hang: 3 } as const;
+
 /** x86_64 with 1 GiB until a boot op says otherwise. */
 const DEFAULT_BOOT = {
   layout: "x86_64" as LayoutName,
@@ -100,7 +103,7 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
           comm: op.comm,
           worker: op.worker,
         });
-        this.lastOutcome = ["ok", "fail", "hang"].indexOf(result.outcome) + 1;
+        this.lastOutcome = OUTCOME_FEATURE[result.outcome];
         return result;
       }
       case "free":
@@ -217,9 +220,9 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
 
   private free(pfn: number, order: number): void {
     const mm = this.state;
-    const at = mm.node.locate(pfn);
-    if (at === undefined) throw new OpRejected(`free of pfn ${pfn}: not in any zone`);
-    const [z, i] = at;
+    const z = mm.node.zoneOf(pfn);
+    if (z === undefined) throw new OpRejected(`free of pfn ${pfn}: not in any zone`);
+    const i = pfn - z.base;
     if (z.kind(i) !== K_CALLER || z.order(i) !== order) {
       const what =
         z.kind(i) === K_FREE ? "already free" : "not a block an alloc op returned at this order";

@@ -212,33 +212,92 @@ export class Zone {
 
   /** add_to_free_list / add_to_free_list_tail: makes i a free head of `order` on list `mt`. */
   addFree(i: number, order: number, mt: number, tail: boolean): void {
+    // Hot path: one store per word instead of setHead/setTag/link read-modify-writes.
     const list = order * MIGRATE_TYPES + mt;
-    this.setHead(i, K_FREE, order);
-    this.setTag(i, mt);
-    if (tail) this.linkTail(this.freeHead, this.freeTail, list, i);
-    else this.linkHead(this.freeHead, this.freeTail, list, i);
+    const w0 = this.w0;
+    const w1 = this.w1;
+    const head = (K_FREE << 28) | (order << 24);
+    if (tail) {
+      const last = this.freeTail[list] as number;
+      w0[i] = head | LINK;
+      w1[i] = (mt << 24) | last;
+      if (last === LINK) this.freeHead[list] = i;
+      else w0[last] = ((w0[last] as number) & ~LINK) | i;
+      this.freeTail[list] = i;
+    } else {
+      const first = this.freeHead[list] as number;
+      w0[i] = head | first;
+      w1[i] = (mt << 24) | LINK;
+      if (first === LINK) this.freeTail[list] = i;
+      else w1[first] = ((w1[first] as number) & ~LINK) | i;
+      this.freeHead[list] = i;
+    }
     this.freeCount[list] = (this.freeCount[list] as number) + 1;
     this.nrFree[order] = (this.nrFree[order] as number) + 1;
     this.freePages += 1 << order;
     if (mt === MIGRATE_CMA) this.freeCma += 1 << order;
-    this.blockFree[i >>> PAGEBLOCK_ORDER] =
-      (this.blockFree[i >>> PAGEBLOCK_ORDER] as number) + (1 << order);
+    const block = i >>> PAGEBLOCK_ORDER;
+    this.blockFree[block] = (this.blockFree[block] as number) + (1 << order);
   }
 
-  /** del_page_from_free_list: unlinks free head i; its kind becomes K_NONE. */
-  delFree(i: number): void {
-    const order = this.order(i);
-    const mt = this.tag(i);
+  /**
+   * expand(): splits free block i (already off its list) of order `high` down to `low`, adding
+   * the upper halves, largest first, to the heads of the `mt` lists: addFree for each half,
+   * with the zone counters updated once.
+   */
+  splitFree(i: number, low: number, high: number, mt: number): void {
+    if (high === low) return;
+    const { w0, w1, freeHead, freeTail, freeCount, nrFree, blockFree } = this;
+    const tag = mt << 24;
+    for (let o = high - 1; o >= low; o--) {
+      const j = i + (1 << o);
+      const list = o * MIGRATE_TYPES + mt;
+      const first = freeHead[list] as number;
+      w0[j] = (K_FREE << 28) | (o << 24) | first;
+      w1[j] = tag | LINK;
+      if (first === LINK) freeTail[list] = j;
+      else w1[first] = ((w1[first] as number) & ~LINK) | j;
+      freeHead[list] = j;
+      freeCount[list] = (freeCount[list] as number) + 1;
+      nrFree[o] = (nrFree[o] as number) + 1;
+      blockFree[j >>> PAGEBLOCK_ORDER] = (blockFree[j >>> PAGEBLOCK_ORDER] as number) + (1 << o);
+    }
+    const pages = (1 << high) - (1 << low);
+    this.freePages += pages;
+    if (mt === MIGRATE_CMA) this.freeCma += pages;
+  }
+
+  /**
+   * delFree without the NR_FREE_PAGES update: free head i of `order` leaves its list, and the
+   * caller accounts the pages (a merge changes NR_FREE_PAGES once, by the freed block).
+   */
+  takeFree(i: number, order: number): void {
+    const w0 = this.w0;
+    const w1 = this.w1;
+    const word0 = w0[i] as number;
+    const word1 = w1[i] as number;
+    const mt = word1 >>> 24;
     const list = order * MIGRATE_TYPES + mt;
-    this.unlink(this.freeHead, this.freeTail, list, i);
+    const n = word0 & LINK;
+    const p = word1 & LINK;
+    if (p === LINK) this.freeHead[list] = n;
+    else w0[p] = ((w0[p] as number) & ~LINK) | n;
+    if (n === LINK) this.freeTail[list] = p;
+    else w1[n] = ((w1[n] as number) & ~LINK) | p;
     this.freeCount[list] = (this.freeCount[list] as number) - 1;
     this.nrFree[order] = (this.nrFree[order] as number) - 1;
-    this.freePages -= 1 << order;
     if (mt === MIGRATE_CMA) this.freeCma -= 1 << order;
-    this.blockFree[i >>> PAGEBLOCK_ORDER] =
-      (this.blockFree[i >>> PAGEBLOCK_ORDER] as number) - (1 << order);
-    this.setHead(i, K_NONE, 0);
-    this.setTag(i, 0);
+    const block = i >>> PAGEBLOCK_ORDER;
+    this.blockFree[block] = (this.blockFree[block] as number) - (1 << order);
+    w0[i] = n;
+    w1[i] = p;
+  }
+
+  /** del_page_from_free_list: unlinks free head i; its kind becomes K_NONE (links kept). */
+  delFree(i: number): void {
+    const order = this.order(i);
+    this.takeFree(i, order);
+    this.freePages -= 1 << order;
   }
 
   /** move_to_free_list: list_move_tail onto list `mt` of the same order. */
@@ -300,32 +359,5 @@ export class Zone {
     if (n === LINK) this.lruTail[lru] = p;
     else this.setPrev(n, p);
     this.lruCount[lru] = (this.lruCount[lru] as number) - 1;
-  }
-
-  private linkHead(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
-    const head = heads[list] as number;
-    this.setPrev(i, LINK);
-    this.setNext(i, head);
-    if (head === LINK) tails[list] = i;
-    else this.setPrev(head, i);
-    heads[list] = i;
-  }
-
-  private linkTail(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
-    const tail = tails[list] as number;
-    this.setNext(i, LINK);
-    this.setPrev(i, tail);
-    if (tail === LINK) heads[list] = i;
-    else this.setNext(tail, i);
-    tails[list] = i;
-  }
-
-  private unlink(heads: Uint32Array, tails: Uint32Array, list: number, i: number): void {
-    const p = this.prev(i);
-    const n = this.next(i);
-    if (p === LINK) heads[list] = n;
-    else this.setNext(p, n);
-    if (n === LINK) tails[list] = p;
-    else this.setPrev(n, p);
   }
 }
