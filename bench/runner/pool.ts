@@ -40,6 +40,7 @@ export function runPool(
     workers: options.workers,
     signal: options.signal,
     describe: (job) => `${job.suite} ${job.variant} ${job.workload} seed ${job.seed}`,
+    affinity: (job) => job.suite,
     onResult: (out, job) =>
       options.onResult({
         ...job,
