@@ -37,6 +37,8 @@ export interface BenchOptions {
   opsPerJob?: number;
   /** Run at most this many jobs, then stop as if interrupted (for tests). */
   maxJobs?: number;
+  /** Write results.json and the report when the matrix is complete (default true). */
+  writeReport?: boolean;
   signal?: AbortSignal;
   progress?: ProgressSink;
   packageRoot: string;
@@ -119,8 +121,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     jobs: matrix.map((job: JobSpec) => done.get(jobKey(job)) as JobRecord),
     ...(baseline && { baseline }),
   };
-  writeFileAtomic(join(options.outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
-  await renderReport(options.outDir, results);
+  if (options.writeReport !== false) {
+    writeFileAtomic(join(options.outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+    await renderReport(options.outDir, results);
+  }
   return { ...outcome, results };
 }
 
