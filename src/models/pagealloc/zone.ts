@@ -212,59 +212,59 @@ export class Zone {
 
   /** add_to_free_list / add_to_free_list_tail: makes i a free head of `order` on list `mt`. */
   addFree(i: number, order: number, mt: number, tail: boolean): void {
-    // Hot path: one store per word instead of setHead/setTag/link read-modify-writes.
-    const list = order * MIGRATE_TYPES + mt;
-    const w0 = this.w0;
-    const w1 = this.w1;
-    const head = (K_FREE << 28) | (order << 24);
-    if (tail) {
-      const last = this.freeTail[list] as number;
-      w0[i] = head | LINK;
-      w1[i] = (mt << 24) | last;
-      if (last === LINK) this.freeHead[list] = i;
-      else w0[last] = ((w0[last] as number) & ~LINK) | i;
-      this.freeTail[list] = i;
-    } else {
-      const first = this.freeHead[list] as number;
-      w0[i] = head | first;
-      w1[i] = (mt << 24) | LINK;
-      if (first === LINK) this.freeTail[list] = i;
-      else w1[first] = ((w1[first] as number) & ~LINK) | i;
-      this.freeHead[list] = i;
-    }
-    this.freeCount[list] = (this.freeCount[list] as number) + 1;
-    this.nrFree[order] = (this.nrFree[order] as number) + 1;
+    if (tail) this.linkFreeTail(i, order, mt);
+    else this.linkFreeHead(i, order, mt);
+    this.countFree(i, order, mt);
     this.freePages += 1 << order;
     if (mt === MIGRATE_CMA) this.freeCma += 1 << order;
-    const block = i >>> PAGEBLOCK_ORDER;
-    this.blockFree[block] = (this.blockFree[block] as number) + (1 << order);
   }
 
   /**
    * expand(): splits free block i (already off its list) of order `high` down to `low`, adding
    * the upper halves, largest first, to the heads of the `mt` lists: addFree for each half,
-   * with the zone counters updated once.
+   * with NR_FREE_PAGES updated once.
    */
   splitFree(i: number, low: number, high: number, mt: number): void {
-    if (high === low) return;
-    const { w0, w1, freeHead, freeTail, freeCount, nrFree, blockFree } = this;
-    const tag = mt << 24;
     for (let o = high - 1; o >= low; o--) {
       const j = i + (1 << o);
-      const list = o * MIGRATE_TYPES + mt;
-      const first = freeHead[list] as number;
-      w0[j] = (K_FREE << 28) | (o << 24) | first;
-      w1[j] = tag | LINK;
-      if (first === LINK) freeTail[list] = j;
-      else w1[first] = ((w1[first] as number) & ~LINK) | j;
-      freeHead[list] = j;
-      freeCount[list] = (freeCount[list] as number) + 1;
-      nrFree[o] = (nrFree[o] as number) + 1;
-      blockFree[j >>> PAGEBLOCK_ORDER] = (blockFree[j >>> PAGEBLOCK_ORDER] as number) + (1 << o);
+      this.linkFreeHead(j, o, mt);
+      this.countFree(j, o, mt);
     }
     const pages = (1 << high) - (1 << low);
     this.freePages += pages;
     if (mt === MIGRATE_CMA) this.freeCma += pages;
+  }
+
+  // The free-list hot path writes each word once instead of setHead/setTag/link updates.
+  private linkFreeHead(i: number, order: number, mt: number): void {
+    const list = order * MIGRATE_TYPES + mt;
+    const { w0, w1 } = this;
+    const first = this.freeHead[list] as number;
+    w0[i] = (K_FREE << 28) | (order << 24) | first;
+    w1[i] = (mt << 24) | LINK;
+    if (first === LINK) this.freeTail[list] = i;
+    else w1[first] = ((w1[first] as number) & ~LINK) | i;
+    this.freeHead[list] = i;
+  }
+
+  private linkFreeTail(i: number, order: number, mt: number): void {
+    const list = order * MIGRATE_TYPES + mt;
+    const { w0, w1 } = this;
+    const last = this.freeTail[list] as number;
+    w0[i] = (K_FREE << 28) | (order << 24) | LINK;
+    w1[i] = (mt << 24) | last;
+    if (last === LINK) this.freeHead[list] = i;
+    else w0[last] = ((w0[last] as number) & ~LINK) | i;
+    this.freeTail[list] = i;
+  }
+
+  /** The per-list, per-order and per-pageblock counts of a block joining the free lists. */
+  private countFree(i: number, order: number, mt: number): void {
+    const list = order * MIGRATE_TYPES + mt;
+    this.freeCount[list] = (this.freeCount[list] as number) + 1;
+    this.nrFree[order] = (this.nrFree[order] as number) + 1;
+    const block = i >>> PAGEBLOCK_ORDER;
+    this.blockFree[block] = (this.blockFree[block] as number) + (1 << order);
   }
 
   /**
