@@ -1,8 +1,9 @@
 /**
  * Oracles for the noncontig model, fed one (op, result) pair at a time: a buffer allocation that
  * hangs, a request made from a zone without managed pages, a non-IOMMU buffer chunk outside the
- * device's DMA mask, chunks that do not add up to the requested size, overlapping live buffers;
- * the page allocator's own oracle for the page ops; the model's invariants. The canary
+ * device's DMA mask (not a Xen PV coherent chunk, whose bus address is a machine address), chunks
+ * that do not add up to the requested size, overlapping live buffers; the page allocator's own
+ * oracle for the page ops; the model's invariants. The canary
  * alsa-noncontig-resume-hang refines a hang of ALSA's buffer allocation whose stuck request is a
  * costly __GFP_RETRY_MAYFAIL one without __GFP_IO (mechanism A of spec 1.8 reached from ALSA).
  */
@@ -111,7 +112,9 @@ export class NoncontigOracle {
     }
     const limit = limitPfn(r.device.maskBits);
     if (r.device.iommu === "none") {
-      const out = r.chunks.find((c) => c.pfn + c.pages > limit);
+      // A Xen PV chunk's pfn is pseudo-physical: the device sees a machine address that
+      // xen_swiotlb_alloc_coherent keeps under the mask (drivers/xen/swiotlb-xen.c, v6.6/v6.8).
+      const out = r.chunks.find((c) => c.xenMachine !== true && c.pfn + c.pages > limit);
       if (out !== undefined)
         return this.finding(
           "mask-violation",

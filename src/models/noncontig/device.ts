@@ -42,6 +42,13 @@ export interface Chunk {
   pages: number;
   /** The page-allocator block it came from: order of the block, or 0 for split pages. */
   order: number;
+  /**
+   * Set on a Xen PV coherent chunk: `pfn` is a guest pseudo-physical frame, and the device sees
+   * the machine address that xen_swiotlb_alloc_coherent keeps under the coherent mask (it
+   * exchanges the frames with xen_create_contiguous_region when they are not, or fails). The
+   * machine frames are not modelled, so `pfn` says nothing about the device's mask.
+   */
+  xenMachine?: true;
 }
 
 /** The outcome of one allocation path: chunks on success, or why not. */
