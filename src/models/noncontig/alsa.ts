@@ -27,7 +27,14 @@ import {
 } from "../pagealloc/dma-pages.js";
 import * as G from "../pagealloc/gfp.js";
 import type { Mm } from "../pagealloc/mm.js";
-import { type Chunk, type Device, emptyPath, limitPfn, type PathResult } from "./device.js";
+import {
+  type Chunk,
+  type Device,
+  emptyPath,
+  limitPfn,
+  pageCall,
+  type PathResult,
+} from "./device.js";
 import { dmaAllocNoncontiguous, freeChunk } from "./noncontig.js";
 import type { AlsaPolicy } from "./variants.js";
 
@@ -90,14 +97,7 @@ function doAllocPages(
   for (;;) {
     const r = dmaAllocPagesExact(mm, pages, gfp, task);
     const order = pagesOrder(pages);
-    out.calls.push({
-      site: "fallback",
-      order,
-      gfp,
-      outcome: r.outcome,
-      pfn: r.pfn,
-      latencyNs: r.latencyNs,
-    });
+    out.calls.push(pageCall("fallback", order, gfp, r));
     if (r.outcome === "hang") return "hang";
     if (r.pfn === null) return null;
     if (r.pfn + pages <= limit) return r.pfn;
@@ -121,14 +121,7 @@ function doAllocPages(
 function xenCoherent(mm: Mm, pages: number, gfp: G.Gfp, task: DmaTask, out: PathResult) {
   const order = pagesOrder(pages);
   const r = dmaAllocPages(mm, order, gfp, task);
-  out.calls.push({
-    site: "xen-coherent",
-    order,
-    gfp,
-    outcome: r.outcome,
-    pfn: r.pfn,
-    latencyNs: r.latencyNs,
-  });
+  out.calls.push(pageCall("xen-coherent", order, gfp, r));
   if (r.outcome === "hang") return "hang";
   return r.pfn === null ? null : { pfn: r.pfn, order, xenMachine: true as const };
 }

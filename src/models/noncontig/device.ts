@@ -5,6 +5,7 @@
  * (AMD_IOMMU_PGSIZES). The physical limit is dma_coherent_ok()'s: phys + size - 1 <= the mask.
  */
 import type { Gfp } from "../pagealloc/gfp.js";
+import type { AllocCounters, AllocResult } from "../pagealloc/result.js";
 
 export const IOMMU_KINDS = ["none", "vtd", "amd"] as const;
 export type IommuKind = (typeof IOMMU_KINDS)[number];
@@ -34,6 +35,27 @@ export interface PageCall {
   outcome: "ok" | "fail" | "hang";
   pfn: number | null;
   latencyNs: number;
+  /** The stuck request's counters (how its slowpath looped), on a hang only. */
+  hangCounters?: AllocCounters;
+}
+
+/** The record of one page-allocator request and its result. */
+export function pageCall(
+  site: PageCall["site"],
+  order: number,
+  gfp: Gfp,
+  r: AllocResult,
+): PageCall {
+  const call: PageCall = {
+    site,
+    order,
+    gfp,
+    outcome: r.outcome,
+    pfn: r.pfn,
+    latencyNs: r.latencyNs,
+  };
+  if (r.outcome === "hang") call.hangCounters = r.counters;
+  return call;
 }
 
 /** A physically contiguous piece of a buffer: `pages` pages from `pfn` (its block's order). */

@@ -47,3 +47,33 @@ describe("the noncontig mask oracle and Xen PV coherent chunks", () => {
     expect(new NoncontigOracle(model).check(op, fallbackBuffer(4095, false), 3)).toBeNull();
   });
 });
+
+describe("noncontig hangs name the page allocator's loop", () => {
+  it("an order-0 GFP_KERNEL direct request in a NOIO scope: out_of_memory's progress without a kill", () => {
+    // Minimized by the same xen-pv@v6.8 campaign (dma_alloc_noncontiguous, no IOMMU).
+    const trace = [
+      { op: "boot", layout: "x86_64", ram_mib: 512, swap_mib: 0, cma_mib: 0, hang_ms: 120000 },
+      { op: "fill", what: "anon", pages: 65536, pid: 1 },
+      { op: "scope", noio: true, nofs: false },
+      { op: "fill", what: "anon", pages: 98304, pid: 2 },
+      {
+        op: "noncontig_alloc",
+        pages: 1,
+        gfp: "GFP_KERNEL",
+        single_pages: false,
+        comm: "k",
+        worker: false,
+      },
+    ];
+    for (const variant of ["xen-pv@v6.8", "upstream@v6.6"]) {
+      const f = target.replay(trace, variant);
+      expect(f, variant).toMatchObject({
+        kind: "hang",
+        site: "noncontig_alloc-direct-nofs-oom-progress",
+      });
+      expect(f?.canary).toBeUndefined();
+      expect(f?.message).toContain("its order-0 page request: kernel behaviour, not a model bug");
+      expect(f?.evidence).toMatchObject({ cause: "nofs-oom-progress", kernelBehaviour: true });
+    }
+  });
+});
