@@ -1,8 +1,9 @@
 /**
  * Oracles for the noncontig model, fed one (op, result) pair at a time: a buffer allocation that
  * hangs, a request made from a zone without managed pages, a non-IOMMU buffer chunk outside the
- * device's DMA mask, chunks that do not add up to the requested size, overlapping live buffers;
- * the page allocator's own oracle for the page ops; the model's invariants. The canary
+ * device's DMA mask (not a Xen PV coherent chunk, whose bus address is a machine address), chunks
+ * that do not add up to the requested size, overlapping live buffers; the page allocator's own
+ * oracle for the page ops; the model's invariants. The canary
  * alsa-noncontig-resume-hang refines a hang of ALSA's buffer allocation whose stuck request is a
  * costly __GFP_RETRY_MAYFAIL one without __GFP_IO (mechanism A of spec 1.8 reached from ALSA).
  */
@@ -21,6 +22,12 @@ import { isPageallocOp, type NoncontigOp } from "../models/noncontig/ops.js";
 import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
 import { PageallocOracle } from "./pagealloc.js";
+import {
+  hangCause,
+  hangExplanation,
+  hangReferences,
+  isDocumentedBehaviour,
+} from "./pagealloc-hang.js";
 
 const COSTLY_ORDER = 3;
 
@@ -29,6 +36,7 @@ export class NoncontigOracle {
   private readonly pages: PageallocOracle;
   private live = new LiveRanges();
   private noio = false;
+  private nofs = false;
   private suspended = false;
 
   constructor(private readonly model: NoncontigModel) {
@@ -42,7 +50,10 @@ export class NoncontigOracle {
         this.live = new LiveRanges();
         this.heads = new Map();
       }
-      if (op.op === "scope") this.noio = op.noio;
+      if (op.op === "scope") {
+        this.noio = op.noio;
+        this.nofs = op.nofs;
+      }
       if (op.op === "suspend") this.suspended = op.on;
       const f = this.pages.check(op, result as PageallocResult, index);
       return f === null ? null : { ...f, model: "noncontig", variant: this.model.variant };
@@ -87,16 +98,23 @@ export class NoncontigOracle {
     if (r.outcome === "hang") {
       const stuck = r.calls.at(-1);
       const gfp = stuck === undefined ? 0 : (parseGfp(stuck.gfp) as number);
-      const effective = noIo ? gfp & ~(__GFP_IO | __GFP_FS) : gfp;
+      const effective = noIo ? gfp & ~(__GFP_IO | __GFP_FS) : this.nofs ? gfp & ~__GFP_FS : gfp;
       const mechanismA =
         stuck !== undefined &&
         stuck.order > COSTLY_ORDER &&
         (effective & __GFP_RETRY_MAYFAIL) !== 0 &&
         (effective & (__GFP_NORETRY | __GFP_IO)) === 0;
-      const site = `${r.op}-${stuck?.site ?? "none"}-${mechanismA ? "costly-mayfail-noio" : "other"}`;
+      // Mechanism A keeps its own site; any other loop is named by the page allocator's cause.
+      const counters = stuck?.hangCounters;
+      const cause = mechanismA || counters === undefined ? null : hangCause(effective, counters);
+      const site = `${r.op}-${stuck?.site ?? "none"}-${mechanismA ? "costly-mayfail-noio" : (cause ?? "other")}`;
       const canary = r.op === "snd_alloc" && mechanismA ? "alsa-noncontig-resume-hang" : undefined;
       const what = `${r.op} of ${r.pages} pages (${r.path}) ran ${(r.latencyNs / 1e9).toFixed(1)} s without returning`;
-      return this.finding("hang", index, site, what, evidence, canary);
+      if (cause === null) return this.finding("hang", index, site, what, evidence, canary);
+      const why = `${what}; its order-${stuck?.order} page request: ${hangExplanation(cause, effective)}`;
+      const kernel = hangReferences(cause);
+      const more = { cause, kernelBehaviour: isDocumentedBehaviour(cause), kernel };
+      return this.finding("hang", index, site, why, { ...evidence, ...more }, canary);
     }
     if (r.outcome !== "ok") return null;
     const total = r.chunks.reduce((n, c) => n + c.pages, 0);
@@ -111,7 +129,9 @@ export class NoncontigOracle {
     }
     const limit = limitPfn(r.device.maskBits);
     if (r.device.iommu === "none") {
-      const out = r.chunks.find((c) => c.pfn + c.pages > limit);
+      // A Xen PV chunk's pfn is pseudo-physical: the device sees a machine address that
+      // xen_swiotlb_alloc_coherent keeps under the mask (drivers/xen/swiotlb-xen.c, v6.6/v6.8).
+      const out = r.chunks.find((c) => c.xenMachine !== true && c.pfn + c.pages > limit);
       if (out !== undefined)
         return this.finding(
           "mask-violation",

@@ -2,7 +2,9 @@
  * General oracles for the page allocator model, fed one (op, result) pair at a time: hangs,
  * OOM kills the kernel's rules forbid, __GFP_NOFAIL returning NULL, a request that cannot
  * sleep sleeping, warn_alloc under __GFP_NOWARN, pages outside the zones the gfp allows,
- * overlapping live blocks, kernel warnings and internal invariants. The canary
+ * overlapping live blocks, kernel warnings and internal invariants. A hang's site and message name
+ * its loop (./pagealloc-hang.ts), e.g. the order <= 3 NOFS/NOIO requests that out_of_memory's
+ * progress without a kill keeps retrying, which the kernel really does. The canary
  * pagealloc-noio-costly-hang refines a hang of a costly __GFP_RETRY_MAYFAIL request without
  * __GFP_IO whose every compaction attempt was skipped (mechanism A of spec 1.8, which
  * 803de9000f33 ends), whether its reclaim progress was fake or stolen by others.
@@ -24,6 +26,12 @@ import type { PageallocModel, PageallocResult } from "../models/pagealloc/model.
 import type { AllocOp, PageallocOp } from "../models/pagealloc/ops.js";
 import { type Finding, findingMaker } from "./finding.js";
 import { LiveRanges } from "./live-ranges.js";
+import {
+  hangCause,
+  hangExplanation,
+  hangReferences,
+  isDocumentedBehaviour,
+} from "./pagealloc-hang.js";
 
 /** PAGE_ALLOC_COSTLY_ORDER: orders above it are "costly". */
 const COSTLY_ORDER = 3;
@@ -97,7 +105,8 @@ export class PageallocOracle {
           : has(__GFP_NORETRY)
             ? "noretry"
             : "default";
-      const site = `${costly ? "costly" : "small"}-${retry}-${has(__GFP_IO) ? "io" : "noio"}`;
+      const cause = hangCause(gfp, r.counters);
+      const site = `${cause}-${costly ? "costly" : "small"}-${retry}-${has(__GFP_IO) ? "io" : "noio"}`;
       const attempts = r.counters.compactAttempts;
       const compactionSkipped =
         attempts > 0 && (r.counters.compactResults.skipped ?? 0) === attempts;
@@ -107,8 +116,13 @@ export class PageallocOracle {
         "hang",
         index,
         site,
-        `order-${op.order} ${op.gfp} ran ${(r.latencyNs / 1e9).toFixed(1)} s without returning`,
-        evidence,
+        `order-${op.order} ${op.gfp} ran ${(r.latencyNs / 1e9).toFixed(1)} s without returning: ${hangExplanation(cause, gfp)}`,
+        {
+          ...evidence,
+          cause,
+          kernelBehaviour: isDocumentedBehaviour(cause),
+          kernel: hangReferences(cause),
+        },
         canary,
       );
     }

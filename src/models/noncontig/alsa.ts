@@ -27,7 +27,14 @@ import {
 } from "../pagealloc/dma-pages.js";
 import * as G from "../pagealloc/gfp.js";
 import type { Mm } from "../pagealloc/mm.js";
-import { type Device, emptyPath, limitPfn, type PathResult } from "./device.js";
+import {
+  type Chunk,
+  type Device,
+  emptyPath,
+  limitPfn,
+  pageCall,
+  type PathResult,
+} from "./device.js";
 import { dmaAllocNoncontiguous, freeChunk } from "./noncontig.js";
 import type { AlsaPolicy } from "./variants.js";
 
@@ -90,14 +97,7 @@ function doAllocPages(
   for (;;) {
     const r = dmaAllocPagesExact(mm, pages, gfp, task);
     const order = pagesOrder(pages);
-    out.calls.push({
-      site: "fallback",
-      order,
-      gfp,
-      outcome: r.outcome,
-      pfn: r.pfn,
-      latencyNs: r.latencyNs,
-    });
+    out.calls.push(pageCall("fallback", order, gfp, r));
     if (r.outcome === "hang") return "hang";
     if (r.pfn === null) return null;
     if (r.pfn + pages <= limit) return r.pfn;
@@ -109,22 +109,21 @@ function doAllocPages(
 }
 
 /**
- * The Xen PV chunk: dma_alloc_coherent -> xen_swiotlb_alloc_coherent -> __get_free_pages(gfp,
- * get_order(size)) (the machine-frame exchange that makes it reachable is not modelled).
+ * The Xen PV chunk: dma_alloc_coherent (dma_alloc_attrs drops the zone modifiers) ->
+ * xen_swiotlb_alloc_coherent (drivers/xen/swiotlb-xen.c, x86, v6.6/v6.8) -> __get_free_pages(gfp,
+ * get_order(size)) from any zone. Its DMA handle is the machine address: when that is above the
+ * coherent mask (or not machine-contiguous), xen_create_contiguous_region(phys, order,
+ * fls64(mask)) exchanges the frames for ones below the mask, and a failed exchange frees the pages
+ * and returns NULL. So the device never gets an address above its mask, whatever the pseudo-physical
+ * pfn; the exchange is not modelled (it is taken to succeed) and the chunk is marked `xenMachine`.
  * Iwai's policies pass default_gfp(size) with size = the bytes still to allocate.
  */
 function xenCoherent(mm: Mm, pages: number, gfp: G.Gfp, task: DmaTask, out: PathResult) {
   const order = pagesOrder(pages);
   const r = dmaAllocPages(mm, order, gfp, task);
-  out.calls.push({
-    site: "xen-coherent",
-    order,
-    gfp,
-    outcome: r.outcome,
-    pfn: r.pfn,
-    latencyNs: r.latencyNs,
-  });
-  return r.outcome === "hang" ? "hang" : r.pfn === null ? null : { pfn: r.pfn, order };
+  out.calls.push(pageCall("xen-coherent", order, gfp, r));
+  if (r.outcome === "hang") return "hang";
+  return r.pfn === null ? null : { pfn: r.pfn, order, xenMachine: true as const };
 }
 
 /**
@@ -145,7 +144,7 @@ export function sgFallbackAlloc(
   let chunk = MAX_CHUNK_PAGES;
   while (size > 0) {
     chunk = Math.min(size, chunk);
-    let got: { pfn: number; order: number } | null | "hang";
+    let got: Omit<Chunk, "pages"> | null | "hang";
     if (xen) got = xenCoherent(mm, chunk, xenGfp(policy, size), task, out);
     else {
       const pfn = doAllocPages(mm, dev, chunk, chunkGfp(policy, chunk), task, out);
@@ -161,7 +160,7 @@ export function sgFallbackAlloc(
       out.outcome = got === "hang" ? "hang" : "fail";
       return out;
     }
-    out.chunks.push({ pfn: got.pfn, pages: chunk, order: got.order });
+    out.chunks.push({ ...got, pages: chunk });
     size -= chunk;
   }
   return out;

@@ -5,6 +5,7 @@
  * (AMD_IOMMU_PGSIZES). The physical limit is dma_coherent_ok()'s: phys + size - 1 <= the mask.
  */
 import type { Gfp } from "../pagealloc/gfp.js";
+import type { AllocCounters, AllocResult } from "../pagealloc/result.js";
 
 export const IOMMU_KINDS = ["none", "vtd", "amd"] as const;
 export type IommuKind = (typeof IOMMU_KINDS)[number];
@@ -34,6 +35,27 @@ export interface PageCall {
   outcome: "ok" | "fail" | "hang";
   pfn: number | null;
   latencyNs: number;
+  /** The stuck request's counters (how its slowpath looped), on a hang only. */
+  hangCounters?: AllocCounters;
+}
+
+/** The record of one page-allocator request and its result. */
+export function pageCall(
+  site: PageCall["site"],
+  order: number,
+  gfp: Gfp,
+  r: AllocResult,
+): PageCall {
+  const call: PageCall = {
+    site,
+    order,
+    gfp,
+    outcome: r.outcome,
+    pfn: r.pfn,
+    latencyNs: r.latencyNs,
+  };
+  if (r.outcome === "hang") call.hangCounters = r.counters;
+  return call;
 }
 
 /** A physically contiguous piece of a buffer: `pages` pages from `pfn` (its block's order). */
@@ -42,6 +64,13 @@ export interface Chunk {
   pages: number;
   /** The page-allocator block it came from: order of the block, or 0 for split pages. */
   order: number;
+  /**
+   * Set on a Xen PV coherent chunk: `pfn` is a guest pseudo-physical frame, and the device sees
+   * the machine address that xen_swiotlb_alloc_coherent keeps under the coherent mask (it
+   * exchanges the frames with xen_create_contiguous_region when they are not, or fails). The
+   * machine frames are not modelled, so `pfn` says nothing about the device's mask.
+   */
+  xenMachine?: true;
 }
 
 /** The outcome of one allocation path: chunks on success, or why not. */

@@ -209,3 +209,48 @@ describe("spec 2.3 ALSA snd_dma_noncontig_alloc and the SG fallback", () => {
     ).toMatchObject({ site: "xen-coherent", order: 3 });
   });
 });
+
+describe("Xen PV coherent chunks for a 24-bit device (drivers/xen/swiotlb-xen.c v6.8)", () => {
+  /** A 24-bit non-IOMMU device on a machine whose ZONE_DMA (the first 16 MiB) is all taken. */
+  function lowMemoryGone(variant: string): NoncontigModel {
+    const m = machine(variant, "none", 24);
+    const dma = { op: "alloc", order: 0, gfp: "GFP_KERNEL|GFP_DMA|__GFP_NORETRY|__GFP_NOWARN" };
+    while (
+      (m.apply({ ...dma, comm: "k", worker: false } as NoncontigOp) as { outcome: string })
+        .outcome === "ok"
+    );
+    return m;
+  }
+
+  it("takes pages from any zone and marks them as machine-addressed, not as a mask violation", () => {
+    const r = buffer(lowMemoryGone("xen-pv@v6.8"), {
+      op: "snd_alloc",
+      pages: 4,
+      comm: "k",
+      worker: true,
+    });
+    expect(r.outcome).toBe("ok");
+    // __get_free_pages with DEFAULT_GFP: no zone modifier, so the pseudo-physical pfn is above
+    // 16 MiB; the device sees the machine frames xen_create_contiguous_region put below the mask.
+    expect(r.calls).toEqual([
+      expect.objectContaining({
+        site: "xen-coherent",
+        gfp: "GFP_KERNEL|__GFP_NOWARN|__GFP_RETRY_MAYFAIL",
+      }),
+    ]);
+    expect(r.chunks).toEqual([{ pfn: expect.any(Number), pages: 4, order: 2, xenMachine: true }]);
+    expect(r.chunks[0]!.pfn).toBeGreaterThanOrEqual(2 ** 12);
+  });
+
+  it("bare metal (upstream) never hands the device a chunk above the mask: the buffer fails", () => {
+    const r = buffer(lowMemoryGone("upstream@v6.8"), {
+      op: "snd_alloc",
+      pages: 4,
+      comm: "k",
+      worker: true,
+    });
+    expect(r.outcome).toBe("fail");
+    expect(r.calls.map((c) => c.site)).toContain("fallback");
+    expect(r.calls.filter((c) => c.site === "fallback").at(-1)?.gfp).toContain("GFP_DMA");
+  });
+});

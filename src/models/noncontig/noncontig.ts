@@ -37,6 +37,7 @@ import {
   type Device,
   emptyPath,
   limitPfn,
+  pageCall,
   type PathResult,
   pgsizeOrders,
 } from "./device.js";
@@ -60,7 +61,7 @@ function request(
   task: DmaTask,
 ) {
   const r = dmaAllocPages(mm, order, gfp, task);
-  out.calls.push({ site, order, gfp, outcome: r.outcome, pfn: r.pfn, latencyNs: r.latencyNs });
+  out.calls.push(pageCall(site, order, gfp, r));
   return r;
 }
 

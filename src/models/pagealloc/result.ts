@@ -29,6 +29,15 @@ export interface AllocRequest {
   worker: boolean;
 }
 
+/**
+ * How one pass of the slowpath went back to `retry:`: should_reclaim_retry, should_compact_retry,
+ * __alloc_pages_may_oom's did_some_progress after a kill, after out_of_memory() returned true
+ * without a kill because the request has no __GFP_FS (mm/oom_kill.c), or after its
+ * WARN_ON_ONCE_GFP(__GFP_NOFAIL) with no victim, and nopage's __GFP_NOFAIL loop.
+ */
+export type RetryExit =
+  "reclaim-retry" | "compact-retry" | "oom-kill" | "oom-no-fs" | "oom-nofail" | "nofail";
+
 /** Per-allocation counters. */
 export interface AllocCounters {
   /** Direct reclaim passes (try_to_free_pages calls). */
@@ -42,6 +51,12 @@ export interface AllocCounters {
   sleeps: number;
   /** Passes through the `retry:` label. */
   retries: number;
+  /** Passes that went back to `retry:`, by the way they took. */
+  exits: Partial<Record<RetryExit, number>>;
+  /** Direct-reclaim passes that reported progress without freeing a page. */
+  fakeProgress: number;
+  /** Pages other tasks took from what this request's direct reclaim freed (mechanism B). */
+  stolenPages: number;
 }
 
 /** The outcome of one allocation. */
@@ -76,6 +91,9 @@ export class AllocTrace {
     oomKills: 0,
     sleeps: 0,
     retries: 0,
+    exits: {},
+    fakeProgress: 0,
+    stolenPages: 0,
   };
   readonly warnings: string[] = [];
   readonly suppressed: string[] = [];
@@ -102,10 +120,15 @@ export class AllocTrace {
     );
   }
 
-  countReclaim(pages: number): void {
+  countReclaim(pages: number, progress: number): void {
     this.counters.reclaimRounds++;
     this.counters.reclaimedPages += pages;
+    if (progress > 0 && pages === 0) this.counters.fakeProgress++;
     this.slept = true;
+  }
+
+  countExit(exit: RetryExit): void {
+    this.counters.exits[exit] = (this.counters.exits[exit] ?? 0) + 1;
   }
 
   countCompaction(result: CompactResult): void {

@@ -30,7 +30,7 @@ import { MAX_ORDER } from "./layout.js";
 import type { Block, Mm } from "./mm.js";
 import { allocPagesMayOom } from "./oom.js";
 import { tryToFreePages } from "./reclaim.js";
-import { type AllocRequest, type AllocResult, AllocTrace } from "./result.js";
+import { type AllocRequest, type AllocResult, AllocTrace, type RetryExit } from "./result.js";
 import { StallDetector } from "./stall.js";
 import { WMARK_LOW, WMARK_MIN, zoneWatermarkOkFree } from "./watermarks.js";
 
@@ -147,7 +147,7 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       // __alloc_pages_direct_reclaim
       const reclaim = tryToFreePages(mm, gfp, order, t.highest);
       progress = reclaim.progress;
-      t.countReclaim(reclaim.reclaimed);
+      t.countReclaim(reclaim.reclaimed, reclaim.progress);
       stall.othersSteal(reclaim.reclaimed);
       if (progress > 0) {
         block = t.freelist(order, allocFlags);
@@ -161,14 +161,13 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       if (block !== undefined) return t.ok(block);
       if (gfp & G.__GFP_NORETRY) return nopage();
       if (costly && (!canCompact || !(gfp & G.__GFP_RETRY_MAYFAIL))) return nopage();
-      let via = "reclaim-retry";
+      let via: RetryExit = "reclaim-retry";
       let again = shouldReclaimRetry(progress > 0);
       if (!again && progress > 0 && canCompact) {
         via = "compact-retry";
         again = shouldCompactRetry();
       }
       if (!again) {
-        via = "oom-progress";
         const oom = allocPagesMayOom(
           mm,
           gfp,
@@ -184,7 +183,10 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
         if (oom.block !== undefined) return t.ok(oom.block);
         if (!oom.progress) return nopage();
         noProgressLoops = 0;
+        // out_of_memory() is true without a kill when __GFP_FS is clear (mm/oom_kill.c).
+        via = oom.killed !== null ? "oom-kill" : gfp & G.__GFP_FS ? "oom-nofail" : "oom-no-fs";
       }
+      t.countExit(via);
       return stall.endIteration(loopKey(via)) ?? null;
     }
   }
@@ -253,6 +255,7 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       if (costly) t.warnOnce("costly_order", gfp);
       const got = t.freelist(order, ALLOC_MIN_RESERVE | WMARK_MIN);
       if (got !== undefined) return t.ok(got);
+      t.countExit("nofail");
       return stall.endIteration(loopKey("nofail")) ?? null;
     }
     return t.warnAllocAndFail(mm);

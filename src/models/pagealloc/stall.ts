@@ -142,6 +142,7 @@ export class StallDetector {
       else break;
     }
     mm.counters.stolenByOthers += k;
+    this.trace.counters.stolenPages += k;
   }
 
   /**
@@ -247,7 +248,7 @@ export class StallDetector {
     return {
       now: clock.now,
       phase: clock.now - clock.jiffiesToNs(clock.jiffies),
-      counters: { ...c, compactResults: { ...c.compactResults } },
+      counters: { ...c, compactResults: { ...c.compactResults }, exits: { ...c.exits } },
       mm: { ...this.mm.counters },
       shadows: this.mm.shadows,
     };
@@ -288,10 +289,22 @@ function addCounters(to: AllocCounters, now: AllocCounters, base: AllocCounters,
   to.oomKills += (now.oomKills - base.oomKills) * times;
   to.sleeps += (now.sleeps - base.sleeps) * times;
   to.retries += (now.retries - base.retries) * times;
-  for (const [result, n] of Object.entries(now.compactResults)) {
-    const key = result as keyof AllocCounters["compactResults"];
-    const d = n - (base.compactResults[key] ?? 0);
-    if (d !== 0) to.compactResults[key] = (to.compactResults[key] ?? 0) + d * times;
+  to.fakeProgress += (now.fakeProgress - base.fakeProgress) * times;
+  to.stolenPages += (now.stolenPages - base.stolenPages) * times;
+  addRecord(to.compactResults, now.compactResults, base.compactResults, times);
+  addRecord(to.exits, now.exits, base.exits, times);
+}
+
+/** to[k] += (now[k] - base[k]) * times for every key of a sparse count record. */
+function addRecord<K extends string>(
+  to: Partial<Record<K, number>>,
+  now: Partial<Record<K, number>>,
+  base: Partial<Record<K, number>>,
+  times: number,
+) {
+  for (const [key, n] of Object.entries(now) as [K, number][]) {
+    const d = n - (base[key] ?? 0);
+    if (d !== 0) to[key] = (to[key] ?? 0) + d * times;
   }
 }
 
