@@ -78,14 +78,17 @@ export function compactGap(order: number): number {
   return 2 << order;
 }
 
-/** __compaction_suitable: an order-0 check at MIN (LOW if costly) + compact_gap with ALLOC_CMA. */
+/**
+ * __compaction_suitable: an order-0 check at min_wmark_pages (low_wmark_pages if costly), both
+ * with watermark_boost, + compact_gap, with ALLOC_CMA.
+ */
 export function compactionSuitableFree(
   z: Zone,
   order: number,
   highest: number,
   free: number,
 ): boolean {
-  const mark = (z.wmark[order > 3 ? WMARK_LOW : WMARK_MIN] as number) + compactGap(order);
+  const mark = wmarkPages(z, order > 3 ? WMARK_LOW : WMARK_MIN) + compactGap(order);
   return zoneWatermarkOkFree(z, 0, mark, highest, ALLOC_CMA, free);
 }
 

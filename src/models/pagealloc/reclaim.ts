@@ -13,7 +13,7 @@ import { compactGap, compactionSuitable } from "./compaction.js";
 import { COST } from "./costs.js";
 import { type Gfp, __GFP_IO, gfpCompactionAllowed } from "./gfp.js";
 import type { Mm } from "./mm.js";
-import { WMARK_HIGH, WMARK_MIN, zoneWatermarkOk } from "./watermarks.js";
+import { WMARK_HIGH, WMARK_MIN, wmarkPages, zoneWatermarkOk } from "./watermarks.js";
 import { LRU_ANON, LRU_FILE, PINNED, type Zone } from "./zone.js";
 
 const SWAP_CLUSTER_MAX = 32;
@@ -37,9 +37,10 @@ export function compactionReady(
   reclaimIdx: number,
 ): boolean {
   if (mm.variant.noioCompactionFix && !gfpCompactionAllowed(gfp)) return false;
-  if (zoneWatermarkOk(z, order, z.wmark[WMARK_MIN] as number, reclaimIdx, 0)) return true;
+  // min_wmark_pages / high_wmark_pages include watermark_boost.
+  if (zoneWatermarkOk(z, order, wmarkPages(z, WMARK_MIN), reclaimIdx, 0)) return true;
   if (!compactionSuitable(z, order, reclaimIdx)) return false;
-  const mark = (z.wmark[WMARK_HIGH] as number) + compactGap(order);
+  const mark = wmarkPages(z, WMARK_HIGH) + compactGap(order);
   return zoneWatermarkOk(z, 0, mark, reclaimIdx, 0);
 }
 
@@ -99,7 +100,7 @@ function shouldContinueReclaim(
   let inactive = 0;
   for (const z of mm.zonelist(reclaimIdx)) {
     if (z.managed === 0) continue;
-    if (zoneWatermarkOk(z, order, z.wmark[WMARK_MIN] as number, reclaimIdx, 0)) return false;
+    if (zoneWatermarkOk(z, order, wmarkPages(z, WMARK_MIN), reclaimIdx, 0)) return false;
     if (compactionSuitable(z, order, reclaimIdx)) return false;
     inactive += mm.reclaimable(z);
   }

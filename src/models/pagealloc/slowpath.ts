@@ -32,7 +32,7 @@ import { allocPagesMayOom } from "./oom.js";
 import { tryToFreePages } from "./reclaim.js";
 import { type AllocRequest, type AllocResult, AllocTrace, type RetryExit } from "./result.js";
 import { StallDetector } from "./stall.js";
-import { WMARK_LOW, WMARK_MIN, zoneWatermarkOkFree } from "./watermarks.js";
+import { WMARK_LOW, WMARK_MIN, wmarkPages, zoneWatermarkOkFree } from "./watermarks.js";
 
 const MAX_RECLAIM_RETRIES = 16;
 const MAX_COMPACT_RETRIES = 16;
@@ -209,14 +209,7 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       for (const z of mm.zonelist(t.highest)) {
         const available = mm.reclaimable(z) + z.freePages;
         if (
-          zoneWatermarkOkFree(
-            z,
-            order,
-            z.wmark[WMARK_MIN] as number,
-            t.highest,
-            allocFlags,
-            available,
-          )
+          zoneWatermarkOkFree(z, order, wmarkPages(z, WMARK_MIN), t.highest, allocFlags, available)
         ) {
           ok = true;
           break;

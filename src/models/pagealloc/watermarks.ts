@@ -76,7 +76,11 @@ export function setupLowmemReserve(zones: readonly Zone[]): void {
   }
 }
 
-/** The mark for ALLOC_WMARK_{MIN,LOW,HIGH}, boost included (wmark_pages). */
+/**
+ * The mark for ALLOC_WMARK_{MIN,LOW,HIGH}, boost included: wmark_pages(), and also
+ * min_wmark_pages(), low_wmark_pages(), high_wmark_pages() (include/linux/mmzone.h v6.6, v6.8
+ * macros, all `_watermark[i] + watermark_boost`).
+ */
 export function wmarkPages(z: Zone, allocFlags: number): number {
   return (z.wmark[allocFlags & ALLOC_WMARK_MASK] as number) + z.boost;
 }
