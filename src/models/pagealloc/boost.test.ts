@@ -5,18 +5,20 @@
  * should_reclaim_retry() (mm/page_alloc.c) see the same boosted marks as get_page_from_freelist.
  * Without the boost, compaction_ready() said "allocation can already succeed" for a zone the
  * allocation itself refused, reclaim was aborted with a fake progress of 1 and every compaction
- * was SKIPPED, forever (the `fake-reclaim-progress-costly-mayfail-io` campaign finding).
+ * was SKIPPED, forever (the `fake-reclaim-progress-costly-mayfail-io` campaign finding). Also
+ * should_continue_reclaim() of v6.6/v6.8, which has no `nr_reclaimed < compact_gap` stop.
  */
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../sim/clock.js";
 import { Rng } from "../../sim/rng.js";
-import { compactionSuitableFree } from "./compaction.js";
+import { compactGap, compactionSuitable, compactionSuitableFree } from "./compaction.js";
 import { GFP_KERNEL, __GFP_RETRY_MAYFAIL, ZONE_NORMAL } from "./gfp.js";
 import type { AllocResult, PageallocOp } from "./index.js";
 import { pagealloc } from "./index.js";
 import { PAGEBLOCK_NR_PAGES } from "./layout.js";
 import type { PageallocModel } from "./model.js";
-import { compactionReady } from "./reclaim.js";
+import { compactionReady, tryToFreePages } from "./reclaim.js";
+import { WMARK_MIN, wmarkPages, zoneWatermarkOk } from "./watermarks.js";
 import type { Zone } from "./zone.js";
 
 const MAYFAIL = "GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN";
@@ -109,5 +111,19 @@ describe("watermark boost in compaction_ready, __compaction_suitable and should_
       expect(r.counters.fakeProgress).toBe(0);
       expect(m.check()).toEqual([]);
     }
+  });
+});
+
+describe("should_continue_reclaim (mm/vmscan.c v6.6, v6.8)", () => {
+  it("a costly request reclaims past compact_gap until the allocation or compaction can go ahead", () => {
+    const m = run("v6.8", [{ op: "fill", what: "anon", pages: 65_536, pid: 1 }]);
+    const z = zone(m);
+    // Boosted marks far above free + compact_gap(9): 1024 reclaimed pages are not enough.
+    z.boost = 4 * PAGEBLOCK_NR_PAGES;
+    const out = tryToFreePages(m.mm, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 9, ZONE_NORMAL);
+    expect(out.reclaimed).toBeGreaterThan(compactGap(9));
+    const allocOk = zoneWatermarkOk(z, 9, wmarkPages(z, WMARK_MIN), ZONE_NORMAL, 0);
+    expect(allocOk || compactionSuitable(z, 9, ZONE_NORMAL)).toBe(true);
+    expect(m.check()).toEqual([]);
   });
 });

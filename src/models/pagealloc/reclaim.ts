@@ -83,7 +83,7 @@ function shrinkNode(mm: Mm, gfp: Gfp, order: number, reclaimIdx: number, priorit
   for (;;) {
     const got = shrinkLrus(mm, gfp, reclaimIdx, priority);
     total += got;
-    if (!shouldContinueReclaim(mm, gfp, order, reclaimIdx, priority, got, total)) return total;
+    if (!shouldContinueReclaim(mm, gfp, order, reclaimIdx, priority, got)) return total;
   }
 }
 
@@ -94,7 +94,6 @@ function shouldContinueReclaim(
   reclaimIdx: number,
   priority: number,
   got: number,
-  total: number,
 ): boolean {
   if (!inReclaimCompaction(mm, gfp, order, priority) || got === 0) return false;
   let inactive = 0;
@@ -104,7 +103,8 @@ function shouldContinueReclaim(
     if (compactionSuitable(z, order, reclaimIdx)) return false;
     inactive += mm.reclaimable(z);
   }
-  return total < compactGap(order) && inactive > compactGap(order);
+  // v6.6/v6.8 have no "nr_reclaimed < compact_gap" test here (dropped in 2019): only LRU size.
+  return inactive > compactGap(order);
 }
 
 /** One batch: scans the oldest LRU pages of eligible zones, reclaiming up to 32. */
