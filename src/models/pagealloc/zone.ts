@@ -14,7 +14,7 @@
  */
 import { MIGRATE_CMA, MIGRATE_TYPES } from "./gfp.js";
 import { NR_PAGE_ORDERS, PAGEBLOCK_ORDER } from "./layout.js";
-import { recycleWords, takeWords } from "./page-words.js";
+import { copyWords, recycleWords, takeWords } from "./page-words.js";
 
 /** The nil link: zone spans are below 2^24 - 1 pages. */
 export const NIL = 0xffffff;
@@ -116,8 +116,8 @@ export class Zone {
     }
     this.lowmemReserve = new Array<number>(nrZones).fill(0);
     if (from !== undefined) {
-      this.w0 = from.w0.slice();
-      this.w1 = from.w1.slice();
+      this.w0 = copyWords(from.w0);
+      this.w1 = copyWords(from.w1);
       this.blockMt = from.blockMt.slice();
       this.blockFree = from.blockFree.slice();
       this.freeHead = from.freeHead.slice();
