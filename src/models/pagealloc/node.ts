@@ -16,6 +16,7 @@ import {
   ZONE_NORMAL,
 } from "./gfp.js";
 import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, type PfnRange, zoneSpan } from "./layout.js";
+import { findTopByte, topByteTable } from "../../sim/word-scan.js";
 import { minFreeKbytes, setupLowmemReserve, setupPerZoneWmarks } from "./watermarks.js";
 import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
 
@@ -188,12 +189,13 @@ export function bootNode(layout: Layout): Node {
 }
 
 /**
- * By a page word's top byte (kind and order): 1 for the head of an allocated order-0 page (kind
- * between K_FREE and K_RESERVED, order 0), the common case check() skips over in a tight loop.
+ * Page words by top byte (kind and order): what ends a run of allocated order-0 pages (kind
+ * strictly between K_FREE and K_RESERVED, order 0), and what ends a block's tail (not K_NONE).
  */
-const OWNED_ORDER0 = new Uint8Array(256).map((_, b) =>
-  b >>> 4 > K_FREE && b >>> 4 < K_RESERVED && (b & 15) === 0 ? 1 : 0,
+const NOT_OWNED_ORDER0 = topByteTable(
+  (b) => !(b >>> 4 > K_FREE && b >>> 4 < K_RESERVED && (b & 15) === 0),
 );
+const NOT_TAIL = topByteTable((b) => b >>> 4 !== K_NONE);
 
 /** check()'s walk over z's blocks: free and allocated page totals; problems as messages. */
 function checkBlocks(z: Zone, problems: string[]): { free: number; used: number } {
@@ -203,9 +205,9 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
   let used = 0;
   const blockFree = new Uint16Array(z.blockFree.length);
   for (let i = 0; i < size;) {
-    // Allocated order-0 pages: one table read each (most of a full machine).
+    // Allocated order-0 pages (most of a full machine) in one scan.
     const run = i;
-    while (i < size && OWNED_ORDER0[(w0[i] as number) >>> 24] === 1) i++;
+    i = findTopByte(w0, i, size, NOT_OWNED_ORDER0);
     used += i - run;
     if (i === size) break;
     const w = w0[i] as number;
@@ -224,20 +226,17 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
       used += pages;
     }
     const end = Math.min(i + pages, size);
-    for (let j = tailEnd(w0, i + 1, end); j < end; j = tailEnd(w0, j + 1, end))
+    for (
+      let j = findTopByte(w0, i + 1, end, NOT_TAIL);
+      j < end;
+      j = findTopByte(w0, j + 1, end, NOT_TAIL)
+    )
       problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
     i += pages;
   }
   const off = blockFree.findIndex((n, b) => n !== z.blockFree[b]);
   if (off >= 0) problems.push(`${z.name}: free page index of pageblock ${off} out of step`);
   return { free, used };
-}
-
-/** The first index in [from, end) whose word is not a block's tail page (K_NONE), or end. */
-function tailEnd(w0: Uint32Array, from: number, end: number): number {
-  let j = from;
-  while (j < end && (w0[j] as number) >>> 28 === K_NONE) j++;
-  return j;
 }
 
 /** check()'s walk over z's free lists: the pages they hold; wrongly marked members as messages. */

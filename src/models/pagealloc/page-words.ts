@@ -8,10 +8,10 @@
 
 /**
  * Below this length allocation is cheap and recycling is not worth holding memory for. Fuzz
- * targets boot a 256 MiB-1 GiB machine per input (zones of 2^16-2^18 pages): fresh arrays of that
- * size per input cost allocation, zeroing and garbage collection.
+ * targets boot a 256 MiB-1 GiB machine per input (main zones of 2^16-2^18 pages): fresh arrays
+ * of that size per input cost allocation, zeroing and garbage collection.
  */
-const MIN_RECYCLED = 1 << 16;
+const MIN_RECYCLED = 1 << 14;
 /** Spare arrays kept per length: enough for the two words of one large zone. */
 const MAX_SPARE = 2;
 

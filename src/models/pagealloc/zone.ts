@@ -340,13 +340,15 @@ export class Zone {
     const tail = this.lruTail[lru] as number;
     if (tail === LINK) this.lruHead[lru] = i;
     else this.setNext(tail, i);
-    let prev = tail;
-    for (let p = i; p < i + m; p++) {
-      w0[p] = (hi | (p + 1 < i + m ? p + 1 : LINK)) >>> 0;
-      w1[p] = (tg | prev) >>> 0;
-      prev = p;
+    // Each page links to its neighbours; the run's ends link to the old tail and to nil.
+    const last = i + m - 1;
+    for (let p = i; p <= last; p++) {
+      w0[p] = (hi | (p + 1)) >>> 0;
+      w1[p] = (tg | (p - 1)) >>> 0;
     }
-    this.lruTail[lru] = i + m - 1;
+    w0[last] = (hi | LINK) >>> 0;
+    w1[i] = (tg | tail) >>> 0;
+    this.lruTail[lru] = last;
     this.lruCount[lru] = (this.lruCount[lru] as number) + m;
   }
 
