@@ -16,6 +16,7 @@ export const target = modelTarget<DmapoolOp, DmapoolResult, DmapoolModel>({
   newModel: (variant) => dmapoolModel.create(variant, freshContext()) as DmapoolModel,
   newOracle: (model) => new DmapoolOracle(model),
   newDecoder: (records) => new DmapoolDecoder(records),
+  release: (model) => model.release(),
 });
 
 /** The common fuzz entry point: throws a FindingError on a finding. */

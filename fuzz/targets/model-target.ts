@@ -33,6 +33,8 @@ export interface ModelTargetSpec<Op extends { op: string }, Result, M extends Mo
   newModel(variant: string): M;
   newOracle(model: M): StepOracle<Op, Result>;
   newDecoder(records: Records, model: M): StepDecoder<Op, Result>;
+  /** Hands a model that is done back (its page words for the next input's machine). */
+  release?(model: M): void;
 }
 
 /** A fresh model context: virtual clock at 0 and a fixed seed, so runs are reproducible. */
@@ -79,6 +81,14 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
 
   function run(data: Uint8Array, variant: string, sink?: StateFeatureSink): TargetRun {
     const model = spec.newModel(variant);
+    try {
+      return runModel(model, data, sink);
+    } finally {
+      spec.release?.(model);
+    }
+  }
+
+  function runModel(model: M, data: Uint8Array, sink?: StateFeatureSink): TargetRun {
     const oracle = spec.newOracle(model);
     const records = new Records(data, spec.recordBytes);
     const decoder = spec.newDecoder(records, model);
@@ -98,6 +108,14 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
 
   function replay(trace: readonly Record<string, unknown>[], variant: string): Finding | null {
     const model = spec.newModel(variant);
+    try {
+      return replayOn(model, trace);
+    } finally {
+      spec.release?.(model);
+    }
+  }
+
+  function replayOn(model: M, trace: readonly Record<string, unknown>[]): Finding | null {
     const oracle = spec.newOracle(model);
     const steps: Record<string, unknown>[] = [];
     for (const [i, fields] of trace.entries()) {

@@ -17,6 +17,7 @@ export const target = modelTarget<PageallocOp, PageallocResult, PageallocModel>(
   newModel: (variant) => pagealloc.create(variant, freshContext()) as PageallocModel,
   newOracle: (model) => new PageallocOracle(model),
   newDecoder: (records) => new PageallocDecoder(records),
+  release: (model) => model.release(),
 });
 
 /** The common fuzz entry point: throws a FindingError on a finding. */

@@ -9,7 +9,7 @@ const fmt = (x: number | null, digits = 3) =>
 /** The Markdown report. */
 export function renderTtbMarkdown(
   summary: TtbSummary,
-  meta: { budgetS: number; trials: number; environment: string },
+  meta: { budgetS: number; fpBudgetS?: number; trials: number; environment: string },
 ): string {
   const lines = [
     "# dmafuzz time-to-bug",
@@ -29,6 +29,8 @@ export function renderTtbMarkdown(
     ...summary.comparisons.map((c) => `- ${c.canary}: ${c.verdict}`),
     "",
     "## False positives on fixed variants (full feedback)",
+    "",
+    `One run of ${meta.fpBudgetS ?? meta.budgetS} s per variant.`,
     "",
     "| canary | variant | fired |",
     "|---|---|---:|",

@@ -70,6 +70,18 @@ describe("time-to-bug statistics", () => {
     ]);
     expect(selectCanaries(["nope"]).unknown).toEqual(["nope"]);
   });
+
+  it("gives the false-positive watches their own budget, by default the trials' budget", () => {
+    const { canaries } = selectCanaries(["iova-max32-stale"]);
+    const plan = { canaries, engines: ["full"] as const, trials: 2, budgetMs: 60_000, seed: 1 };
+    const budgets = (jobs: ReturnType<typeof ttbJobs>, purpose: "ttb" | "fp") =>
+      new Set(jobs.filter((j) => j.purpose === purpose).map((j) => j.budgetMs));
+    const own = ttbJobs({ ...plan, fpBudgetMs: 5_000 });
+    expect(budgets(own, "ttb")).toEqual(new Set([60_000]));
+    expect(budgets(own, "fp")).toEqual(new Set([5_000]));
+    expect(own.filter((j) => j.purpose === "fp")).toHaveLength(3);
+    expect(budgets(ttbJobs(plan), "fp")).toEqual(new Set([60_000]));
+  });
 });
 
 describe("dmafuzz ttb on the IOVA canary (built engine, worker threads)", () => {

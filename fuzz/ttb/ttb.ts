@@ -18,6 +18,8 @@ export interface TtbOptions {
   engines: readonly TtbEngine[];
   trials: number;
   budgetMs: number;
+  /** Budget of each false-positive watch (default: budgetMs). */
+  fpBudgetMs?: number;
   workers: number;
   seed: number;
   out: string;
@@ -53,7 +55,7 @@ export function ttbJobs(o: Omit<TtbOptions, "workers" | "out">): TrialJob[] {
         variant,
         engine: "full",
         seed: o.seed,
-        budgetMs: o.budgetMs,
+        budgetMs: o.fpBudgetMs ?? o.budgetMs,
         purpose: "fp",
       });
     }
@@ -87,6 +89,7 @@ export async function runTtb(
     join(options.out, "ttb.md"),
     renderTtbMarkdown(summary, {
       budgetS: options.budgetMs / 1000,
+      fpBudgetS: (options.fpBudgetMs ?? options.budgetMs) / 1000,
       trials: options.trials,
       environment,
     }),

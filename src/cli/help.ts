@@ -109,7 +109,7 @@ Options:
 
 Exit status: 0 done, 2 bad input.`,
   ttb: `Usage: dmafuzz ttb [--trials N] [--budget-s S] [--engines LIST] [--canaries LIST] [--workers N]
-                   [--seed N] [--no-fp] [--out DIR]
+                   [--seed N] [--no-fp] [--fp-budget-s S] [--out DIR]
 
 Time-to-bug benchmark of the fuzz engines: for each canary on its first buggy variant, N trials
 per engine from an empty corpus until the canary fires or the budget runs out; then, with full
@@ -125,6 +125,7 @@ Options:
   --workers N       trials in parallel (default: one per core)
   --seed N          seed of the first trial (default 1)
   --no-fp           skip the false-positive watch
+  --fp-budget-s S   time budget of each false-positive watch run (default: --budget-s)
   --out DIR         report directory (default: reports/latest/ttb)
   -h, --help        show this help
 

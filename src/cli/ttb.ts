@@ -25,6 +25,7 @@ export async function ttbCommand(
   const { values, positionals } = parseOptions("ttb", args, {
     trials: { type: "string" },
     "budget-s": { type: "string" },
+    "fp-budget-s": { type: "string" },
     engines: { type: "string" },
     canaries: { type: "string" },
     workers: { type: "string" },
@@ -48,6 +49,7 @@ export async function ttbCommand(
     if (n < min) throw new UsageError(`ttb: ${flag} must be at least ${min}`);
     return n;
   };
+  const budgetS = count("--budget-s", values["budget-s"], 60);
   const out = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "ttb"));
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -57,7 +59,8 @@ export async function ttbCommand(
       canaries,
       engines: engines as TtbEngine[],
       trials: count("--trials", values.trials, 10),
-      budgetMs: count("--budget-s", values["budget-s"], 60) * 1000,
+      budgetMs: budgetS * 1000,
+      fpBudgetMs: count("--fp-budget-s", values["fp-budget-s"], budgetS) * 1000,
       workers: count("--workers", values.workers, availableParallelism()),
       seed: count("--seed", values.seed, 1, 0),
       falsePositives: values["no-fp"] !== true,

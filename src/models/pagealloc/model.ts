@@ -86,6 +86,15 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
     return this.booted;
   }
 
+  /**
+   * Done with this model: its machine's page words go back for the next machine of the same size
+   * in this thread (a fuzz input's end). The model must not be used afterwards.
+   */
+  release(): void {
+    this.booted?.node.release();
+    this.booted = undefined;
+  }
+
   apply(op: PageallocOp): PageallocResult {
     if (op.op === "boot") {
       this.booted = this.boot(op);

@@ -16,6 +16,7 @@ import {
   ZONE_NORMAL,
 } from "./gfp.js";
 import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, type PfnRange, zoneSpan } from "./layout.js";
+import { findTopByte, topByteTable } from "../../sim/word-scan.js";
 import { minFreeKbytes, setupLowmemReserve, setupPerZoneWmarks } from "./watermarks.js";
 import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
 
@@ -187,8 +188,14 @@ export function bootNode(layout: Layout): Node {
   return node.clone();
 }
 
-/** The order field of a page word. */
-const ORDER_BITS = 0x0f000000;
+/**
+ * Page words by top byte (kind and order): what ends a run of allocated order-0 pages (kind
+ * strictly between K_FREE and K_RESERVED, order 0), and what ends a block's tail (not K_NONE).
+ */
+const NOT_OWNED_ORDER0 = topByteTable(
+  (b) => !(b >>> 4 > K_FREE && b >>> 4 < K_RESERVED && (b & 15) === 0),
+);
+const NOT_TAIL = topByteTable((b) => b >>> 4 !== K_NONE);
 
 /** check()'s walk over z's blocks: free and allocated page totals; problems as messages. */
 function checkBlocks(z: Zone, problems: string[]): { free: number; used: number } {
@@ -198,13 +205,13 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
   let used = 0;
   const blockFree = new Uint16Array(z.blockFree.length);
   for (let i = 0; i < size;) {
+    // Allocated order-0 pages (most of a full machine) in one scan.
+    const run = i;
+    i = findTopByte(w0, i, size, NOT_OWNED_ORDER0);
+    used += i - run;
+    if (i === size) break;
     const w = w0[i] as number;
     const kind = w >>> 28;
-    if (kind > K_FREE && kind < K_RESERVED && (w & ORDER_BITS) === 0) {
-      used++; // the common case: an allocated order-0 page
-      i++;
-      continue;
-    }
     const pages = 1 << ((w >>> 24) & 15);
     if (kind === K_NONE) {
       problems.push(`${z.name}: pfn ${z.base + i} belongs to no block`);
@@ -219,10 +226,12 @@ function checkBlocks(z: Zone, problems: string[]): { free: number; used: number 
       used += pages;
     }
     const end = Math.min(i + pages, size);
-    for (let j = i + 1; j < end; j++) {
-      if ((w0[j] as number) >>> 28 !== K_NONE)
-        problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
-    }
+    for (
+      let j = findTopByte(w0, i + 1, end, NOT_TAIL);
+      j < end;
+      j = findTopByte(w0, j + 1, end, NOT_TAIL)
+    )
+      problems.push(`${z.name}: block ${z.base + i} overlaps ${z.base + j}`);
     i += pages;
   }
   const off = blockFree.findIndex((n, b) => n !== z.blockFree[b]);

@@ -4,6 +4,7 @@
  * thing), releasing them in a pfn pattern (the way freed page cache leaves holes), GUP pins,
  * refaults of evicted page cache, process exit, and kswapd when time passes.
  */
+import { findTopByte, topByteTable } from "../../sim/word-scan.js";
 import { allocOrder0Bulk } from "./bulk.js";
 import * as G from "./gfp.js";
 import type { Mm } from "./mm.js";
@@ -15,6 +16,11 @@ import { WMARK_LOW } from "./watermarks.js";
 import { K_ANON, K_FILE, K_KERNEL, LRU_ANON, NIL, PINNED } from "./zone.js";
 
 const KIND: Record<PressureKind, number> = { anon: K_ANON, file: K_FILE, kernel: K_KERNEL };
+/** Per kind, the page-word top bytes of that kind (any order). */
+const HEADS_OF_KIND = [K_KERNEL, K_ANON, K_FILE].reduce<Uint8Array[]>((tables, kind) => {
+  tables[kind] = topByteTable((b) => b >>> 4 === kind);
+  return tables;
+}, []);
 /** Faults use the fault path's masks, made to give up quickly so a fill stops at exhaustion. */
 const FILL_GFP: Record<PressureKind, number> = {
   anon: G.GFP_HIGHUSER_MOVABLE | G.__GFP_NORETRY | G.__GFP_NOWARN,
@@ -53,12 +59,16 @@ export function release(
 ): number {
   const kind = KIND[what];
   const pidTag = kind === K_ANON ? pid : -1;
+  const ofKind = HEADS_OF_KIND[kind] as Uint8Array;
   let freed = 0;
   for (const z of mm.node.zones) {
     // The scan is most of a suspend/resume benchmark's time: word reads, no accessor calls.
     const { w0, w1, size, base } = z;
-    for (let i = 0; i < size; i++) {
-      if ((w0[i] as number) >>> 28 !== kind) continue;
+    for (
+      let i = findTopByte(w0, 0, size, ofKind);
+      i < size;
+      i = findTopByte(w0, i + 1, size, ofKind)
+    ) {
       if (pidTag >= 0 && (((w1[i] as number) >>> 24) & 0x7f) !== pidTag) continue;
       if ((base + i) % stride === keep) continue;
       freed += 1 << (((w0[i] as number) >>> 24) & 15);

@@ -18,6 +18,8 @@ import { LRU_ANON, LRU_FILE, PINNED, type Zone } from "./zone.js";
 
 const SWAP_CLUSTER_MAX = 32;
 const DEF_PRIORITY = 12;
+/** shrink_node's LRU order in this model: page cache first, then anon. */
+const LRUS_BY_RECLAIM_ORDER = [LRU_FILE, LRU_ANON] as const;
 
 /** What one try_to_free_pages call did. */
 export interface ReclaimOutcome {
@@ -112,8 +114,13 @@ function shrinkLrus(mm: Mm, gfp: Gfp, reclaimIdx: number, priority: number): num
   let reclaimed = 0;
   let scanned = 0;
   const canSwap = (gfp & __GFP_IO) !== 0;
+  // Per-page costs go on the clock page by page only while a timer is pending (its callback
+  // must run at its time); otherwise they are summed and the clock advances once.
+  const clock = mm.clock;
+  const timed = clock.nextTimerAt() !== undefined;
+  let pending = 0;
   for (const z of mm.zonelist(reclaimIdx)) {
-    for (const lru of [LRU_FILE, LRU_ANON]) {
+    for (const lru of LRUS_BY_RECLAIM_ORDER) {
       if (lru === LRU_ANON && (!canSwap || mm.swapFree <= 0)) continue;
       const size = z.lruCount[lru] as number;
       let budget = Math.max(Math.min(size, SWAP_CLUSTER_MAX), size >>> priority);
@@ -128,10 +135,14 @@ function shrinkLrus(mm: Mm, gfp: Gfp, reclaimIdx: number, priority: number): num
           }
           mm.swapFree--;
           mm.counters.swappedOut++;
-          mm.clock.advance(COST.swapOutPageNs);
+          pending += COST.swapOutPageNs;
         } else {
           mm.shadows++;
-          mm.clock.advance(COST.reclaimFilePageNs);
+          pending += COST.reclaimFilePageNs;
+        }
+        if (timed) {
+          clock.advance(pending);
+          pending = 0;
         }
         mm.release(z, i);
         reclaimed++;
@@ -139,7 +150,7 @@ function shrinkLrus(mm: Mm, gfp: Gfp, reclaimIdx: number, priority: number): num
     }
     if (reclaimed >= SWAP_CLUSTER_MAX) break;
   }
-  mm.clock.advance(scanned * COST.scanPageNs);
+  clock.advance(pending + scanned * COST.scanPageNs);
   return reclaimed;
 }
 

@@ -103,8 +103,16 @@ export function sameState(s: PageState, mm: Mm): boolean {
 
 function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
+  // Integer typed arrays of one type: equal elements are equal bytes, compared natively (not
+  // floats: -0 equals 0 and NaN differs from itself).
+  if (a instanceof Uint32Array && b instanceof Uint32Array) return bytesOf(a).equals(bytesOf(b));
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return bytesOf(a).equals(bytesOf(b));
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function bytesOf(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 /** Watches one allocation's retry loop. */

@@ -14,7 +14,7 @@
  */
 import { MIGRATE_CMA, MIGRATE_TYPES } from "./gfp.js";
 import { NR_PAGE_ORDERS, PAGEBLOCK_ORDER } from "./layout.js";
-import { recycleWords, takeWords } from "./page-words.js";
+import { copyWords, recycleWords, takeWords } from "./page-words.js";
 
 /** The nil link: zone spans are below 2^24 - 1 pages. */
 export const NIL = 0xffffff;
@@ -116,8 +116,8 @@ export class Zone {
     }
     this.lowmemReserve = new Array<number>(nrZones).fill(0);
     if (from !== undefined) {
-      this.w0 = from.w0.slice();
-      this.w1 = from.w1.slice();
+      this.w0 = copyWords(from.w0);
+      this.w1 = copyWords(from.w1);
       this.blockMt = from.blockMt.slice();
       this.blockFree = from.blockFree.slice();
       this.freeHead = from.freeHead.slice();
@@ -340,13 +340,15 @@ export class Zone {
     const tail = this.lruTail[lru] as number;
     if (tail === LINK) this.lruHead[lru] = i;
     else this.setNext(tail, i);
-    let prev = tail;
-    for (let p = i; p < i + m; p++) {
-      w0[p] = (hi | (p + 1 < i + m ? p + 1 : LINK)) >>> 0;
-      w1[p] = (tg | prev) >>> 0;
-      prev = p;
+    // Each page links to its neighbours; the run's ends link to the old tail and to nil.
+    const last = i + m - 1;
+    for (let p = i; p <= last; p++) {
+      w0[p] = (hi | (p + 1)) >>> 0;
+      w1[p] = (tg | (p - 1)) >>> 0;
     }
-    this.lruTail[lru] = i + m - 1;
+    w0[last] = (hi | LINK) >>> 0;
+    w1[i] = (tg | tail) >>> 0;
+    this.lruTail[lru] = last;
     this.lruCount[lru] = (this.lruCount[lru] as number) + m;
   }
 
