@@ -93,9 +93,7 @@ export async function measureScaling(
       const oneFirst = r % 2 === 0;
       const first = await matrixMs(oneFirst ? 1 : options.workers);
       const second = await matrixMs(oneFirst ? options.workers : 1);
-      const round = oneFirst
-        ? { oneMs: first, manyMs: second }
-        : { oneMs: second, manyMs: first };
+      const round = oneFirst ? { oneMs: first, manyMs: second } : { oneMs: second, manyMs: first };
       rounds.push(round);
       onRound(round, r);
     }
