@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type PageallocModel, pagealloc } from "../models/pagealloc/index.js";
+import { bootedModel } from "../models/pagealloc/model.fixture.js";
+import { type PageallocModel } from "../models/pagealloc/index.js";
 import { K_ANON, K_NONE, LRU_ANON } from "../models/pagealloc/zone.js";
-import { VirtualClock } from "../sim/clock.js";
-import { Rng } from "../sim/rng.js";
 import { PageallocOracle } from "./pagealloc.js";
 
 /** A 256 MiB x86_64 machine, half of it anonymous memory of pid 1 with every 8th page freed. */
 function fragmented(): PageallocModel {
-  const m = pagealloc.create("v6.8", { clock: new VirtualClock(), rng: Rng.seeded(1) });
-  m.apply({ op: "boot", layout: "x86_64", ram_mib: 256, swap_mib: 0, cma_mib: 0, hang_ms: 120000 });
+  const m = bootedModel("v6.8", { ram_mib: 256 });
   m.apply({ op: "fill", what: "anon", pages: 32768, pid: 1 });
   m.apply({ op: "release", what: "anon", pid: 1, stride: 8, keep: 0 });
-  return m as PageallocModel;
+  return m;
 }
 
 /** The oracle's end-of-run verdict on `m` after `corrupt` changed one page word. */

@@ -9,12 +9,10 @@
  * should_continue_reclaim() of v6.6/v6.8, which has no `nr_reclaimed < compact_gap` stop.
  */
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
+import { bootedModel } from "./model.fixture.js";
 import { compactGap, compactionSuitable, compactionSuitableFree } from "./compaction.js";
 import { GFP_KERNEL, __GFP_RETRY_MAYFAIL, ZONE_NORMAL } from "./gfp.js";
 import type { AllocResult, PageallocOp } from "./index.js";
-import { pagealloc } from "./index.js";
 import { PAGEBLOCK_NR_PAGES } from "./layout.js";
 import type { PageallocModel } from "./model.js";
 import { compactionReady, tryToFreePages } from "./reclaim.js";
@@ -24,18 +22,7 @@ import type { Zone } from "./zone.js";
 const MAYFAIL = "GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN";
 
 function run(variant: string, ops: PageallocOp[]): PageallocModel {
-  const m = pagealloc.create(variant, {
-    clock: new VirtualClock(),
-    rng: Rng.seeded(1),
-  }) as PageallocModel;
-  m.apply({
-    op: "boot",
-    layout: "arm64",
-    ram_mib: 256,
-    swap_mib: 256,
-    cma_mib: 0,
-    hang_ms: 120_000,
-  });
+  const m = bootedModel(variant, { layout: "arm64", ram_mib: 256, swap_mib: 256 });
   for (const op of ops) m.apply(op);
   return m;
 }

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
+import { bootedModel } from "./model.fixture.js";
 import {
   formatGfp,
   GFP_KERNEL,
@@ -14,9 +13,7 @@ import {
   ZONE_MOVABLE,
   ZONE_NORMAL,
 } from "./gfp.js";
-import { pagealloc } from "./index.js";
 import { buildLayout, flatLayout, MAX_ORDER } from "./layout.js";
-import type { PageallocModel } from "./model.js";
 import { bootNode, Node } from "./node.js";
 import { K_RESERVED, type Zone } from "./zone.js";
 
@@ -142,18 +139,7 @@ describe("buddy invariants under random alloc/free sequences", () => {
     });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 120 }), (steps) => {
-        const m = pagealloc.create("v6.8", {
-          clock: new VirtualClock(),
-          rng: Rng.seeded(1),
-        }) as PageallocModel;
-        m.apply({
-          op: "boot",
-          layout: "x86_64",
-          ram_mib: 64,
-          swap_mib: 0,
-          cma_mib: 0,
-          hang_ms: 120_000,
-        });
+        const m = bootedModel("v6.8", { ram_mib: 64 });
         const live: [number, number][] = [];
         for (const s of steps) {
           const r = m.apply({

@@ -5,27 +5,13 @@
  * order 0-3 GFP_KERNEL looping while OOM kills work (NULL once no victim is left).
  */
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
+import { bootedModel } from "./model.fixture.js";
 import type { AllocResult } from "./index.js";
-import { pagealloc } from "./index.js";
 import type { PageallocModel } from "./model.js";
 import type { PressureKind } from "./ops.js";
 
 function boot(ramMib: number, swapMib = 0): PageallocModel {
-  const m = pagealloc.create("v6.8", {
-    clock: new VirtualClock(),
-    rng: Rng.seeded(1),
-  }) as PageallocModel;
-  m.apply({
-    op: "boot",
-    layout: "x86_64",
-    ram_mib: ramMib,
-    swap_mib: swapMib,
-    cma_mib: 0,
-    hang_ms: 120_000,
-  });
-  return m;
+  return bootedModel("v6.8", { ram_mib: ramMib, swap_mib: swapMib });
 }
 
 function alloc(m: PageallocModel, order: number, gfp: string): AllocResult {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
+import { bootedModel } from "./model.fixture.js";
 import type { AllocResult, PageallocOp, PageallocResult } from "./index.js";
-import { pagealloc } from "./index.js";
 import type { PageallocModel } from "./model.js";
 
 function boot(
@@ -10,12 +8,7 @@ function boot(
   ramMib = 1024,
   layout: "x86_64" | "x86_64-kdump" = "x86_64",
 ): PageallocModel {
-  const m = pagealloc.create(variant, {
-    clock: new VirtualClock(),
-    rng: Rng.seeded(1),
-  }) as PageallocModel;
-  m.apply({ op: "boot", layout, ram_mib: ramMib, swap_mib: 0, cma_mib: 0, hang_ms: 120_000 });
-  return m;
+  return bootedModel(variant, { layout, ram_mib: ramMib });
 }
 
 function alloc(m: PageallocModel, order: number, gfp: string, worker = false): AllocResult {

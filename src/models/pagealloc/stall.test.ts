@@ -4,10 +4,7 @@
  * (with and without one-jiffy sleeps), the NOFAIL loop, and mechanism B.
  */
 import { describe, expect, it } from "vitest";
-import { VirtualClock } from "../../sim/clock.js";
-import { Rng } from "../../sim/rng.js";
-import { pagealloc } from "./index.js";
-import type { PageallocModel } from "./model.js";
+import { bootedModel } from "./model.fixture.js";
 import type { PageallocOp } from "./ops.js";
 
 type Setup = PageallocOp[];
@@ -41,18 +38,7 @@ function run(
   last: PageallocOp,
   fastForward: boolean,
 ) {
-  const m = pagealloc.create(variant, {
-    clock: new VirtualClock(),
-    rng: Rng.seeded(1),
-  }) as PageallocModel;
-  m.apply({
-    op: "boot",
-    layout: "x86_64",
-    ram_mib: ramMib,
-    swap_mib: swapMib,
-    cma_mib: 0,
-    hang_ms: hangMs,
-  });
+  const m = bootedModel(variant, { ram_mib: ramMib, swap_mib: swapMib, hang_ms: hangMs });
   for (const op of setup) m.apply(op);
   m.mm.fastForward = fastForward;
   const result = m.apply(last);
