@@ -45,12 +45,12 @@ export function builtSibling(moduleUrl: string, fileName: string): string {
 }
 
 /**
- * The golden traces folder: $DMAFUZZ_GOLDEN when set and not empty, else ../shared/golden beside
- * the package (where CI and developers' checkouts have it).
+ * The golden traces folder: $DMAFUZZ_GOLDEN when set and not empty, else the package's own
+ * golden/ (traces recorded from the real kernel code, committed with the repository).
  */
 export function defaultGoldenDir(
   packageRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  return env.DMAFUZZ_GOLDEN || join(packageRoot, "..", "shared", "golden");
+  return env.DMAFUZZ_GOLDEN || join(packageRoot, "golden");
 }

@@ -17,7 +17,7 @@ for (const set of goldenSets) {
   describe(`${set.model} golden traces from the real kernel code`, () => {
     it("has its model and its traces beside the repository", () => {
       expect(def, `model ${set.model} is registered`).toBeDefined();
-      expect(existsSync(dir), `${dir} must exist (CI clones shared/ beside the repo)`).toBe(true);
+      expect(existsSync(dir), `${dir} must exist (golden/ is committed with the repository)`).toBe(true);
     });
     if (def === undefined || !existsSync(dir)) return;
     const files = readdirSync(dir).sort();
