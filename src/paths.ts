@@ -1,6 +1,6 @@
 /** Locates the dmafuzz package on disk (from src/ in development, dist/src/ when built) and its data. */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The package's root directory and version. */
@@ -44,13 +44,33 @@ export function builtSibling(moduleUrl: string, fileName: string): string {
   return join(root, "dist", relative(root, dir), fileName);
 }
 
+/** The package's own golden traces folder, `<package>/golden` (committed and shipped with it). */
+export function packageGoldenDir(packageRoot: string): string {
+  return join(packageRoot, "golden");
+}
+
 /**
- * The golden traces folder: $DMAFUZZ_GOLDEN when set and not empty, else the package's own
- * golden/ (traces recorded from the real kernel code, committed with the repository).
+ * Every golden traces folder to replay, first one first: the package's golden/, then
+ * `../shared/golden` beside the package when it exists (where CI puts held-out traces), then each
+ * directory of $DMAFUZZ_GOLDEN (a list separated by the platform's path delimiter), then `extra`
+ * (the `--golden` options). Paths are absolute and each appears once.
  */
-export function defaultGoldenDir(
+export function goldenDirs(
   packageRoot: string,
   env: NodeJS.ProcessEnv = process.env,
-): string {
-  return env.DMAFUZZ_GOLDEN || join(packageRoot, "golden");
+  extra: readonly string[] = [],
+): string[] {
+  const shared = resolve(packageRoot, "..", "shared", "golden");
+  const fromEnv = (env.DMAFUZZ_GOLDEN ?? "").split(delimiter).filter((dir) => dir !== "");
+  const dirs = [
+    packageGoldenDir(packageRoot),
+    ...(isDirectory(shared) ? [shared] : []),
+    ...fromEnv,
+    ...extra,
+  ];
+  return [...new Set(dirs.map((dir) => resolve(dir)))];
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }

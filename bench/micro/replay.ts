@@ -45,9 +45,12 @@ export const REPLAY_CASES: readonly ReplayCase[] = [
   { model: "swiotlb", trace: "swiotlb/random-01.fixed.jsonl", variant: "v6.9" },
 ];
 
-/** Measures each case whose trace exists under `goldenRoot`; returns figures and skipped traces. */
+/**
+ * Measures each case whose trace exists under one of `goldenRoots` (the first that has it);
+ * returns figures and skipped traces.
+ */
 export async function measureReplay(
-  goldenRoot: string,
+  goldenRoots: readonly string[],
   cases: readonly ReplayCase[] = REPLAY_CASES,
   timeMs = 1000,
 ): Promise<{ figures: ReplayFigure[]; missing: string[] }> {
@@ -61,8 +64,8 @@ export async function measureReplay(
   const missing: string[] = [];
   for (const c of cases) {
     const def = findModel(c.model);
-    const path = join(goldenRoot, c.trace);
-    if (def === undefined || !existsSync(path)) {
+    const path = goldenRoots.map((root) => join(root, c.trace)).find((p) => existsSync(p));
+    if (def === undefined || path === undefined) {
       missing.push(c.trace);
       continue;
     }

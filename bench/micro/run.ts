@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { TraceError } from "../../src/sim/jsonl.js";
 import { captureEnvironment } from "../runner/environment.js";
 import { microResults, writeMicroReport } from "./report.js";
-import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
+import { goldenDirs, packageGoldenDir, thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { measureCmaAlloc } from "./cma-alloc.js";
 import { measureIovaMemory } from "./iova-memory.js";
@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 });
 const startedAt = new Date().toISOString();
 const started = performance.now();
-const replay = await measureReplay(defaultGoldenDir(pkg.root));
+const replay = await measureReplay(goldenDirs(pkg.root));
 console.log("Model replay throughput (parse excluded, fresh model per iteration):");
 console.table(
   replay.figures.map((f) => ({
@@ -38,7 +38,7 @@ console.table(
 );
 for (const name of replay.missing) console.log(`not measured: ${name} is not in the golden folder`);
 
-const swiotlb = await measureSwiotlbVariants(defaultGoldenDir(pkg.root));
+const swiotlb = await measureSwiotlbVariants(packageGoldenDir(pkg.root));
 console.log("swiotlb map+unmap throughput per variant on random-01 (set-up excluded):");
 console.table(swiotlb.map((f) => ({ ...f, opsPerSecond: f.opsPerSecond.toLocaleString("en-US") })));
 

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { IOVA_VARIANTS } from "../../src/models/iova/variants.js";
 import { CANARIES } from "../../src/oracles/canaries.js";
 import { FindingError, findingSignature } from "../../src/oracles/finding.js";
-import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
+import { packageGoldenDir, thisPackage } from "../../src/paths.js";
 import { readJsonlFile } from "../../src/sim/jsonl.js";
 import { Rng } from "../../src/sim/rng.js";
 import { IOVA_RECORD_BYTES } from "./iova-decode.js";
 import { fuzz, target } from "./iova.fuzz.js";
 
-const golden = join(defaultGoldenDir(thisPackage().root), "iova");
+const golden = join(packageGoldenDir(thisPackage().root), "iova");
 const goldenOps = (file: string) => readJsonlFile(join(golden, file)).map((r) => r.fields);
 
 /** Spec A.6: the 8-step reproducer, as a trace. */

@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CANARIES } from "../../src/oracles/canaries.js";
 import { findingSignature } from "../../src/oracles/finding.js";
-import { defaultGoldenDir, thisPackage } from "../../src/paths.js";
+import { packageGoldenDir, thisPackage } from "../../src/paths.js";
 import { readJsonlFile } from "../../src/sim/jsonl.js";
 import { Rng } from "../../src/sim/rng.js";
 import { SWIOTLB_RECORD_BYTES } from "./swiotlb-decode.js";
 import { target } from "./swiotlb.fuzz.js";
 
-const golden = join(defaultGoldenDir(thisPackage().root), "swiotlb");
+const golden = join(packageGoldenDir(thisPackage().root), "swiotlb");
 const ops = (file: string) => readJsonlFile(join(golden, file)).map((r) => r.fields);
 const INIT = { op: "init", nslabs: 1024, nareas: 2, start: 3392172032, page_size: 4096 };
 const map = (size: number, extra: Record<string, number> = {}) => ({

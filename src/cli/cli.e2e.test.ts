@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultGoldenDir, thisPackage } from "../paths.js";
+import { packageGoldenDir, thisPackage } from "../paths.js";
 
 // The built `dmafuzz` bin (vitest's global setup builds it), run as a user runs it: real exit
 // codes, real stderr.
 const root = thisPackage().root;
 const bin = join(root, "dist", "src", "cli", "main.js");
-const golden = join(defaultGoldenDir(root), "iova");
+const golden = join(packageGoldenDir(root), "iova");
 const dir = mkdtempSync(join(tmpdir(), "dmafuzz-e2e-"));
 
 function dmafuzz(...args: string[]) {

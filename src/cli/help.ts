@@ -1,4 +1,5 @@
 /** Usage text of `dmafuzz` and of each command. */
+import { delimiter } from "node:path";
 import { SUITE_NAMES } from "../../bench/suites/registry.js";
 
 /** Usage of each command, by command name. */
@@ -36,8 +37,11 @@ its first canary names as buggy (fuzz/<model>/, resumed on later runs), runs the
 every benchmark suite (bench/), and writes index.html linking them.
 
 Options:
-  --golden <dir>  golden trace directory (default: $DMAFUZZ_GOLDEN, else ../shared/golden beside
-                  the package)
+  --golden <dir>  a further golden trace directory (repeatable). Always replayed: the
+                  package's golden/, ../shared/golden beside the package when it exists, and
+                  every directory of $DMAFUZZ_GOLDEN (separated by '${delimiter}'). Each file
+                  replays on the variant its folder and suffix name; a file whose name an
+                  earlier directory has is replayed once
   --out <dir>     report directory (default: reports/latest in the package)
   --fuzz-s S      seconds of fuzzing per target (default 20)
   --workers N     worker threads for fuzzing and benchmarks (default: one per core)
@@ -45,7 +49,7 @@ Options:
   --no-bench      skip the benchmarks
   -h, --help      show this help
 
-Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input.`,
+Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input (also: no golden file found).`,
   bench: `Usage: dmafuzz bench --suite <name|all> [--trials N] [--quick] [--workers N] [--out DIR]
                      [--resume] [--baseline results.json]
 

@@ -28,7 +28,7 @@ export async function mainCommand(
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<CommandResult> {
   const { values, positionals } = parseOptions("main", args, {
-    golden: { type: "string" },
+    golden: { type: "string", multiple: true },
     out: { type: "string" },
     "fuzz-s": { type: "string" },
     workers: { type: "string" },
@@ -49,7 +49,11 @@ export async function mainCommand(
   const seconds =
     values["fuzz-s"] === undefined ? 20 : parseCount("main", "--fuzz-s", values["fuzz-s"]);
 
-  const goldenArgs = [...(values.golden ? ["--golden", values.golden] : []), "--out", outDir];
+  const goldenArgs = [
+    ...(values.golden ?? []).flatMap((dir) => ["--golden", dir]),
+    "--out",
+    outDir,
+  ];
   const golden = goldenJob(goldenArgs, context);
   for (const line of golden.stdout) log(line);
   // The golden step wrote its summary; the index page reports its totals.

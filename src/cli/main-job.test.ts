@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { counterModel } from "../models/replay.fixture.js";
 import { TraceError } from "../sim/jsonl.js";
@@ -47,26 +47,30 @@ const summaryOf = (dir: string): MainSummary =>
   JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
 
 describe("dmafuzz main", () => {
-  it("replays the golden sets from ../shared/golden and writes reports/latest", () => {
-    golden("shared/golden/counter", {
+  it("replays the package's golden/ and ../shared/golden beside it, each file once", () => {
+    golden("pkg/golden/counter", {
       "a.one.jsonl": ['{"op":"inc","by":2,"expect":2}'],
-      "a.double.jsonl": ['{"op":"inc","by":2,"expect":4}', '{"op":"dump","expect":"ok","total":4}'],
       "README.md": ["not a trace"],
+    });
+    golden("shared/golden/counter", {
+      // Same name as a committed file: replayed once, from the package (this copy would mismatch).
+      "a.one.jsonl": ['{"op":"inc","by":2,"expect":99}'],
+      "a.double.jsonl": ['{"op":"inc","by":2,"expect":4}', '{"op":"dump","expect":"ok","total":4}'],
     });
     const result = goldenJob([], context, sets);
     expect(result.exitCode).toBe(0);
     const out = join(root, "pkg", "reports", "latest");
     expect(result.stdout).toEqual([
+      "note: skipped absent: model not registered",
       "counter/a.double.jsonl [counter@double]: ok (2 ops)",
       "counter/a.one.jsonl [counter@one]: ok (1 ops)",
-      "note: skipped absent: model not registered",
       expect.stringMatching(/^golden replay: 2 files, 3 ops, 0 mismatches, in \d+ ms$/),
       `report: ${join(out, "summary.md")}`,
     ]);
     const summary = summaryOf(out);
     expect(summary).toMatchObject({
       job: "golden-replay",
-      goldenDir: join(root, "shared", "golden"),
+      goldenDirs: [join(root, "pkg", "golden"), join(root, "shared", "golden")],
       notes: ["skipped absent: model not registered"],
       totals: { files: 2, ops: 3, mismatches: 0 },
       ok: true,
@@ -75,6 +79,7 @@ describe("dmafuzz main", () => {
       model: "counter",
       variant: "one",
       file: "counter/a.one.jsonl",
+      root: join(root, "pkg", "golden"),
       status: "ok",
       ops: 1,
     });
@@ -83,29 +88,45 @@ describe("dmafuzz main", () => {
     );
   });
 
-  it("exits 1 on a mismatch and honours --golden and --out over DMAFUZZ_GOLDEN", () => {
-    golden("mine/counter", { "b.one.jsonl": ['{"op":"inc","by":2,"expect":3}'] });
-    context.env = { DMAFUZZ_GOLDEN: join(root, "elsewhere") };
+  it("adds every DMAFUZZ_GOLDEN directory and every --golden; exits 1 on a mismatch", () => {
+    golden("pkg/golden/counter", { "a.one.jsonl": ['{"op":"inc","by":1,"expect":1}'] });
+    golden("env1/counter", { "b.one.jsonl": ['{"op":"inc","by":2,"expect":2}'] });
+    golden("env2/counter", { "c.double.jsonl": ['{"op":"inc","by":2,"expect":4}'] });
+    golden("mine/counter", { "d.one.jsonl": ['{"op":"inc","by":2,"expect":3}'] });
+    context.env = { DMAFUZZ_GOLDEN: [join(root, "env1"), "", join(root, "env2")].join(delimiter) };
     const out = join(root, "out");
     const result = goldenJob(["--golden", join(root, "mine"), "--out", out], context, sets);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout[0]).toBe(
-      "counter/b.one.jsonl [counter@one]: mismatch at op 0 (line 1), field expect: expected 3, actual 2",
-    );
-    expect(summaryOf(out)).toMatchObject({ ok: false, totals: { files: 1, mismatches: 1 } });
+    expect(result.stdout.slice(1, 5)).toEqual([
+      "counter/a.one.jsonl [counter@one]: ok (1 ops)",
+      "counter/b.one.jsonl [counter@one]: ok (1 ops)",
+      "counter/c.double.jsonl [counter@double]: ok (1 ops)",
+      "counter/d.one.jsonl [counter@one]: mismatch at op 0 (line 1), field expect: expected 3, actual 2",
+    ]);
+    expect(summaryOf(out)).toMatchObject({
+      ok: false,
+      goldenDirs: ["pkg/golden", "env1", "env2", "mine"].map((dir) => join(root, dir)),
+      totals: { files: 4, mismatches: 1 },
+    });
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("MISMATCH");
   });
 
-  it("reads DMAFUZZ_GOLDEN and skips a model whose folder is missing", () => {
+  it("fails with a clear message when no golden file is found at all", () => {
+    golden("pkg/golden/unrelated", { "x.one.jsonl": ['{"op":"inc","by":1,"expect":1}'] });
     context.env = { DMAFUZZ_GOLDEN: join(root, "empty") };
-    const result = goldenJob([], context, sets);
+    const run = () => goldenJob([], context, sets);
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(
+      /^main: no golden trace file found in .*pkg\/golden, .*empty; the package's golden\/ folder holds no trace/,
+    );
+  });
+
+  it("notes a set whose folder no golden directory has", () => {
+    golden("pkg/golden/counter", { "a.one.jsonl": ['{"op":"inc","by":1,"expect":1}'] });
+    const twoSets: GoldenSet[] = [...sets, { model: "counter", dir: "more", files: [] }];
+    const result = goldenJob([], context, twoSets);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout[0]).toBe(
-      `note: skipped counter: no directory ${join(root, "empty", "counter")}`,
-    );
-    expect(result.stdout).toContainEqual(
-      expect.stringMatching(/^golden replay: 0 files, 0 ops, 0 mismatches/),
-    );
+    expect(result.stdout[1]).toBe("note: no more/ folder in any golden directory");
   });
 
   it("reports a malformed golden file as bad input, naming file and line", () => {
@@ -117,6 +138,7 @@ describe("dmafuzz main", () => {
 
   it("reports an unwritable --out as bad input", () => {
     writeFileSync(join(root, "file"), "");
+    golden("counter", { "a.one.jsonl": ['{"op":"inc","by":1,"expect":1}'] });
     const run = () =>
       goldenJob(["--golden", root, "--out", join(root, "file", "x")], context, sets);
     expect(run).toThrow(UsageError);

@@ -6,8 +6,10 @@ import { canonicalJson } from "../sim/jsonl.js";
 export interface GoldenFileResult {
   model: string;
   variant: string;
-  /** Path relative to the golden directory, with `/` separators. */
+  /** Path relative to its golden directory, with `/` separators. */
   file: string;
+  /** The golden directory the file was read from. */
+  root: string;
   status: ReplayOutcome["kind"];
   ops: number;
   mismatch?: ReplayMismatch;
@@ -16,7 +18,8 @@ export interface GoldenFileResult {
 /** The main job's summary, written as summary.json. */
 export interface MainSummary {
   job: "golden-replay";
-  goldenDir: string;
+  /** The golden directories, in the order they were searched. */
+  goldenDirs: string[];
   /** Why a model was skipped, and similar remarks. */
   notes: string[];
   files: GoldenFileResult[];
@@ -38,7 +41,7 @@ export function renderSummaryMarkdown(summary: MainSummary): string {
     "",
     `${summaryLine(summary)}. Result: **${summary.ok ? "all golden traces match" : "MISMATCH"}**.`,
     "",
-    `Golden traces: \`${summary.goldenDir}\``,
+    `Golden traces: ${summary.goldenDirs.map((dir) => `\`${dir}\``).join(", ")}`,
     "",
     ...summary.notes.map((note) => `- ${note}`),
     ...(summary.notes.length > 0 ? [""] : []),

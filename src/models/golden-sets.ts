@@ -10,7 +10,7 @@ export interface GoldenSet {
   files: readonly { suffix: string; variant: string }[];
 }
 
-/** The golden traces from the real kernel (../shared/golden), as described in each README. */
+/** The golden traces from the real kernel (golden/ in the package), as described in each README. */
 export const goldenSets: readonly GoldenSet[] = [
   {
     model: "iova",

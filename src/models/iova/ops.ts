@@ -1,5 +1,5 @@
 /**
- * IOVA ops as data: the JSONL trace format of ../shared/golden/iova/README.md, plus `advance`
+ * IOVA ops as data: the JSONL trace format of golden/iova/README.md, plus `advance`
  * (virtual time, for v6.7's depot trimming). Op field names are the trace's field names.
  */
 import {

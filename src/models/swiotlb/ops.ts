@@ -1,5 +1,5 @@
 /**
- * swiotlb ops as data: the JSONL trace format of ../shared/golden/swiotlb/README.md. Op field names
+ * swiotlb ops as data: the JSONL trace format of golden/swiotlb/README.md. Op field names
  * are the trace's field names. Two optional fields go beyond the golden format: `seg_boundary_mask`
  * on `alloc` (the device's dma_get_seg_boundary(), as on `map`) and `dma_limit` on `map`
  * (min_not_zero(dma_mask, bus_dma_limit) for swiotlb_map()'s device-limit check).

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultGoldenDir, thisPackage } from "../../paths.js";
+import { packageGoldenDir, thisPackage } from "../../paths.js";
 import { VirtualClock } from "../../sim/clock.js";
 import { readJsonlFile } from "../../sim/jsonl.js";
 import { Rng } from "../../sim/rng.js";
@@ -40,7 +40,7 @@ const FRESH_1024 = Array.from({ length: 8 }, () => [128, 128]);
 describe("adversarial-06: swiotlb_alloc() double allocation", () => {
   /** Replays the golden ops and reports every live caller range that overlaps another. */
   function overlaps(variant: string, suffix: string) {
-    const dir = join(defaultGoldenDir(thisPackage().root), "swiotlb");
+    const dir = join(packageGoldenDir(thisPackage().root), "swiotlb");
     const path = join(dir, `adversarial-06-coherent-order-alignment.${suffix}.jsonl`);
     const m = swiotlbModel.create(variant, { clock: new VirtualClock(), rng: Rng.seeded(1) });
     const live = new Map<number, [number, number]>();
