@@ -1,6 +1,7 @@
 /** Locates the dmafuzz package on disk (from src/ in development, dist/src/ when built) and its data. */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 /** The package's root directory and version. */
@@ -42,6 +43,21 @@ export function builtSibling(moduleUrl: string, fileName: string): string {
   if (moduleUrl.endsWith(".js")) return join(dir, fileName);
   const root = findPackage(dir).root;
   return join(root, "dist", relative(root, dir), fileName);
+}
+
+/**
+ * The script behind the command `bin` of the dependency `name` (e.g. jsfuzz's `jsfuzz`), found the
+ * way Node finds an import from this package: in a checkout's node_modules and in an installed
+ * package whose dependencies npm hoisted beside it alike. Run it as `node SCRIPT ...`.
+ */
+export function dependencyBin(name: string, bin: string = name): string {
+  const manifest = createRequire(import.meta.url).resolve(`${name}/package.json`);
+  const json = JSON.parse(readFileSync(manifest, "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const script = typeof json.bin === "string" ? json.bin : json.bin?.[bin];
+  if (script === undefined) throw new Error(`package ${name} has no command ${bin}`);
+  return join(dirname(manifest), script);
 }
 
 /** The package's own golden traces folder, `<package>/golden` (committed and shipped with it). */

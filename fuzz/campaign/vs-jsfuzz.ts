@@ -18,7 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { thisPackage } from "../../src/paths.js";
+import { dependencyBin, thisPackage } from "../../src/paths.js";
 import { readStats } from "./stats-file.js";
 
 /** What one engine does per execution (printed with the figures). */
@@ -192,8 +192,8 @@ async function runJsfuzz(options: Options, root: string): Promise<Measure> {
     const cjsTarget = join(root, "dist", "cjs", "fuzz", "targets", `${options.target}.fuzz.js`);
     writeFileSync(join(cwd, "shim.js"), jsfuzzShim(cjsTarget, options.maxLen, counts));
     const rates = await timeStatusLines(
-      join(root, "node_modules", ".bin", "jsfuzz"),
-      ["shim.js", "corpus"],
+      process.execPath,
+      [dependencyBin("jsfuzz"), "shim.js", "corpus"],
       {
         cwd,
         env: { ...process.env, DMAFUZZ_VARIANT: options.variant, DMAFUZZ_CANARY: "(none)" },

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { thisPackage } from "../../src/paths.js";
+import { dependencyBin, thisPackage } from "../../src/paths.js";
 import { target } from "./iova.fuzz.js";
 
 const root = thisPackage().root;
-const jsfuzz = join(root, "node_modules", ".bin", "jsfuzz");
+const jsfuzz = dependencyBin("jsfuzz");
 // The CommonJS build of the target (vitest's global setup builds it): jsfuzz require()s it and
 // instruments it through its require hook.
 const cjsTarget = join(root, "dist", "cjs", "fuzz", "targets", "iova.fuzz.js");
@@ -16,7 +16,7 @@ const cjsTarget = join(root, "dist", "cjs", "fuzz", "targets", "iova.fuzz.js");
 function runJsfuzz(cwd: string, variant: string, ms: number): Promise<string> {
   return new Promise((resolve) => {
     // jsfuzz resolves the target relative to its working directory.
-    const child = spawn(jsfuzz, [relative(cwd, cjsTarget), "corpus"], {
+    const child = spawn(process.execPath, [jsfuzz, relative(cwd, cjsTarget), "corpus"], {
       cwd,
       env: { ...process.env, DMAFUZZ_VARIANT: variant },
     });

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { thisPackage } from "../../src/paths.js";
+import { dependencyBin, thisPackage } from "../../src/paths.js";
 import { FuzzEngine } from "../engine/engine.js";
 import { fastCheckTarget } from "../engine/fast-check-mode.js";
 import { loadTarget } from "../engine/load-target.js";
@@ -78,8 +78,8 @@ function runJsfuzz(job: TrialJob): Promise<TrialResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(
-      join(root, "node_modules", ".bin", "jsfuzz"),
-      [relative(cwd, script), "corpus"],
+      process.execPath,
+      [dependencyBin("jsfuzz"), relative(cwd, script), "corpus"],
       {
         cwd,
         env: { ...process.env, DMAFUZZ_VARIANT: job.variant, DMAFUZZ_CANARY: job.canary },
