@@ -19,7 +19,7 @@ import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { loadSuite } from "../suites/registry.js";
 import { captureEnvironment } from "./environment.js";
 import { JobLog, readJobLog } from "./job-log.js";
-import { buildMatrix, trialSeeds } from "./matrix.js";
+import { buildMatrix, type SweepPlan, trialSeeds } from "./matrix.js";
 import { runPool } from "./pool.js";
 import { Progress, type ProgressSink } from "./progress.js";
 
@@ -33,6 +33,8 @@ export interface BenchOptions {
   resume: boolean;
   /** An earlier results.json for the regression section. */
   baselinePath?: string;
+  /** Which sweeps and scenarios run besides the headline cells (default: each axis's points). */
+  sweep?: SweepPlan;
   /** Ops per job instead of the suites' own (small smoke runs and tests). */
   opsPerJob?: number;
   /** Run at most this many jobs, then stop as if interrupted (for tests). */
@@ -68,7 +70,13 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   // Read the baseline first: a bad file should stop the run before any work.
   const baseline =
     options.baselinePath === undefined ? undefined : readBaselineRun(options.baselinePath);
-  const matrix = buildMatrix(suites, options.trials, options.quick, options.opsPerJob);
+  const matrix = buildMatrix(
+    suites,
+    options.trials,
+    options.quick,
+    options.opsPerJob,
+    options.sweep,
+  );
   const logPath = join(options.outDir, "results.jsonl");
 
   const done = new Map<string, JobRecord>();
@@ -131,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
 /** The serialisable part of a suite (its runJob stays behind). */
 function infoOf(suite: SuiteInfo): SuiteInfo {
   const { name, description, model, variants, baseline, baselineReason } = suite;
-  const { workloads, metrics, rateChart, opsPerJob, series } = suite;
+  const { workloads, metrics, rateChart, opsPerJob, series, tradeoff, sweeps, scenarios } = suite;
   return {
     name,
     description,
@@ -144,5 +152,8 @@ function infoOf(suite: SuiteInfo): SuiteInfo {
     rateChart,
     opsPerJob,
     ...(series && { series }),
+    ...(tradeoff !== undefined && { tradeoff }),
+    ...(sweeps && { sweeps }),
+    ...(scenarios && { scenarios }),
   };
 }

@@ -8,7 +8,8 @@ import { runBench } from "../../bench/runner/run-bench.js";
 import { DEFAULT_TRIALS } from "../../bench/runner/matrix.js";
 import { defaultWorkers } from "../../bench/runner/pool.js";
 import type { ProgressSink } from "../../bench/runner/progress.js";
-import { SUITE_NAMES } from "../../bench/suites/registry.js";
+import { loadSuite, SUITE_NAMES } from "../../bench/suites/registry.js";
+import type { SweepPlan, SweepRequest } from "../../bench/runner/matrix.js";
 import { aggregate } from "../report/aggregate.js";
 import { differs } from "../report/verdicts.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
@@ -33,6 +34,9 @@ export async function benchCommand(
     out: { type: "string" },
     resume: { type: "boolean" },
     baseline: { type: "string" },
+    sweep: { type: "string" },
+    "no-sweep": { type: "boolean" },
+    scenarios: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.bench ?? ""]);
@@ -47,6 +51,8 @@ export async function benchCommand(
   }
   const trials = positive("--trials", values.trials, DEFAULT_TRIALS);
   const workers = positive("--workers", values.workers, defaultWorkers());
+  const sweep = sweepPlan(values.sweep, values["no-sweep"] ?? false, values.scenarios ?? false);
+  if (sweep.request !== undefined) await checkSweep(suites, sweep.request);
   const outDir = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "bench"));
 
   const controller = new AbortController();
@@ -60,6 +66,7 @@ export async function benchCommand(
       workers,
       outDir,
       resume: values.resume ?? false,
+      sweep,
       ...(values.baseline !== undefined && { baselinePath: resolve(values.baseline) }),
       signal: controller.signal,
       progress,
@@ -93,6 +100,44 @@ export async function benchCommand(
     throw asUsageError(error, outDir);
   } finally {
     process.removeListener("SIGINT", onSigint);
+  }
+}
+
+/** `--sweep AXIS=FROM..TO:STEPS`, `--no-sweep` and `--scenarios` as a plan for the matrix. */
+export function sweepPlan(arg: string | undefined, none: boolean, scenarios: boolean): SweepPlan {
+  if (arg !== undefined && none)
+    throw new UsageError("bench: --sweep and --no-sweep exclude each other");
+  const plan: SweepPlan = { none, scenarios };
+  if (arg === undefined) return plan;
+  const m = /^([a-z][a-z0-9-]*)=(-?[0-9.]+)\.\.(-?[0-9.]+):([0-9]+)$/.exec(arg);
+  const numbers = m === null ? [] : [m[2], m[3], m[4]].map(Number);
+  const [from, to, steps] = numbers as [number, number, number];
+  if (m === null || numbers.some((n) => !Number.isFinite(n)) || steps < 1 || steps > 100) {
+    throw new UsageError(
+      `bench: --sweep '${arg}': expected AXIS=FROM..TO:STEPS with 1 to 100 steps, e.g. pressure=0..1:11`,
+    );
+  }
+  return { ...plan, request: { axis: m[1] as string, from, to, steps } };
+}
+
+/** The axis of `--sweep` must exist in a chosen suite, and its range within the axis's bounds. */
+async function checkSweep(suites: readonly string[], request: SweepRequest): Promise<void> {
+  const axes = (await Promise.all(suites.map(loadSuite))).flatMap((s) => s.sweeps ?? []);
+  const known = [...new Set(axes.map((a) => a.name))];
+  const matching = axes.filter((a) => a.name === request.axis);
+  if (matching.length === 0) {
+    throw new UsageError(
+      `bench: --sweep: no chosen suite has the axis '${request.axis}' (axes: ${known.join(", ") || "none"})`,
+    );
+  }
+  for (const axis of matching) {
+    for (const x of [request.from, request.to]) {
+      if (x < axis.min || x > axis.max) {
+        throw new UsageError(
+          `bench: --sweep: ${request.axis} must be within ${axis.min}..${axis.max}, got ${x}`,
+        );
+      }
+    }
   }
 }
 

@@ -51,13 +51,17 @@ Options:
 
 Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input (also: no golden file found).`,
   bench: `Usage: dmafuzz bench --suite <name|all> [--trials N] [--quick] [--workers N] [--out DIR]
-                     [--resume] [--baseline results.json]
+                     [--resume] [--baseline results.json] [--sweep AXIS=FROM..TO:STEPS]
+                     [--no-sweep] [--scenarios]
 
 Runs benchmark suites: every (variant, workload, seed) job of the suite's matrix on a pool of
 worker threads. Each finished job is appended to DIR/results.jsonl at once; when all are done,
 writes DIR/results.json (raw per-trial metrics and the environment), DIR/report.md (medians
 with bootstrap 95% CIs, verdicts against the suite's baseline variant), DIR/results.csv and a
-self-contained DIR/index.html with charts. Suites: ${SUITE_NAMES.join(", ")}.
+self-contained DIR/index.html with charts, and DIR/report.txt (80-column ASCII). The headline
+workloads are sampled machines and histories; each suite's sweep axes then run every variant at
+each point (fewer points with --quick), and the reports draw each metric against the axis with a
+95% band and name where a rate starts to rise or fall. Suites: ${SUITE_NAMES.join(", ")}.
 
 Options:
   --suite <name|all>      the suite to run, or all of them
@@ -68,6 +72,11 @@ Options:
   --resume                keep the jobs DIR/results.jsonl already holds and run the rest
                           (without it, an existing results.jsonl is moved to DIR/previous/)
   --baseline FILE         an earlier results.json: adds a regression section
+  --sweep AXIS=FROM..TO:STEPS
+                          run the axis AXIS (e.g. pressure=0..1:11) at STEPS evenly spaced
+                          points instead of its default ones, in every chosen suite that has it
+  --no-sweep              run the headline workloads only
+  --scenarios             also run the suites' scripted scenarios (reproduction and tests)
   -h, --help              show this help
 
 Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun with --resume).`,
@@ -103,12 +112,14 @@ Runs until --max-time, --runs, SIGINT or SIGTERM; each stops the workers after t
 execution and writes the statistics.
 
 Exit status: 0 stopped with everything saved, 2 bad input.`,
-  report: `Usage: dmafuzz report DIR
+  report: `Usage: dmafuzz report DIR [--text]
 
-Re-renders DIR/report.md, DIR/results.csv and DIR/index.html from DIR/results.json (written by
-'dmafuzz bench').
+Re-renders DIR/report.md, DIR/results.csv, DIR/index.html and DIR/report.txt from
+DIR/results.json (written by 'dmafuzz bench').
 
 Options:
+  --text      print the plain-text summary (ASCII, at most 80 columns: per suite the comparison
+              tables, verdicts, sweeps and crossovers, for a mailing-list reply) instead
   -h, --help  show this help
 
 Exit status: 0 done, 2 bad input.`,

@@ -9,7 +9,14 @@ import { bootstrapCI } from "../stats/bootstrap.js";
 import { median, type Summary, summarize } from "../stats/summary.js";
 import { type Comparison, compare } from "../stats/verdict.js";
 import { type SeriesCell, seriesCells } from "./distributions.js";
-import type { BenchResults, JobRecord, MetricInfo, SuiteInfo } from "./results.js";
+import {
+  type BenchResults,
+  type JobRecord,
+  type MetricInfo,
+  type SuiteInfo,
+  reportedWorkloads,
+} from "./results.js";
+import { type Crossover, crossovers, type SweepCurve, sweepCurves } from "./sweeps.js";
 
 /** One metric in one cell. */
 export interface CellStats {
@@ -40,9 +47,13 @@ export interface Aggregate {
   regressions: ComparisonRow[];
   /** The per-trial series pooled per cell (empty when no suite declares series). */
   series: SeriesCell[];
+  /** Every sweep's curves (./sweeps.ts; empty without sweep jobs). */
+  sweeps: SweepCurve[];
+  /** Where the sweeps' rate curves leave 0 or 100%. */
+  crossovers: Crossover[];
 }
 
-/** The values of one metric in one cell, in job order. */
+/** The values of one metric in one cell, in job order (a sweep's jobs are not a cell's). */
 export function cellValues(
   jobs: readonly JobRecord[],
   suite: string,
@@ -53,6 +64,7 @@ export function cellValues(
   const values: number[] = [];
   for (const job of jobs) {
     if (job.suite !== suite || job.workload !== workload || job.variant !== variant) continue;
+    if (job.sweep !== undefined) continue;
     const value = job.metrics[metric];
     if (value !== undefined) values.push(value);
   }
@@ -61,13 +73,22 @@ export function cellValues(
 
 /** Aggregates a results file. */
 export function aggregate(results: BenchResults): Aggregate {
-  const out: Aggregate = { cells: [], comparisons: [], regressions: [], series: [] };
+  const out: Aggregate = {
+    cells: [],
+    comparisons: [],
+    regressions: [],
+    series: [],
+    sweeps: [],
+    crossovers: [],
+  };
   for (const suite of results.suites) {
-    for (const { name: workload } of suite.workloads) {
+    for (const { name: workload } of reportedWorkloads(suite)) {
       for (const metric of suite.metrics) aggregateMetric(results, suite, workload, metric, out);
     }
   }
   out.series = seriesCells(results);
+  out.sweeps = sweepCurves(results);
+  out.crossovers = crossovers(out.sweeps);
   return out;
 }
 

@@ -8,8 +8,15 @@
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Aggregate } from "./aggregate.js";
-import type { BenchResults, MetricInfo, SuiteInfo } from "./results.js";
+import {
+  type BenchResults,
+  type MetricInfo,
+  type SuiteInfo,
+  reportedWorkloads,
+} from "./results.js";
 import { cdfSpec, timeSpec } from "./series-charts.js";
+import { sweepSpec } from "./sweep-charts.js";
+import { suiteAxes } from "./sweeps.js";
 
 /** A rendered chart. */
 export interface Chart {
@@ -43,6 +50,16 @@ export async function renderCharts(results: BenchResults, agg: Aggregate): Promi
       const title = `${suite.name}: ${series.label}, ${samples ? "CDF over all trials" : "per trial over time"}`;
       const spec = samples ? cdfSpec(suite, series, cells) : timeSpec(suite, series, cells);
       charts.push({ suite: suite.name, title, svg: await toSvg(spec) });
+    }
+    for (const axis of suiteAxes(suite, agg.sweeps)) {
+      for (const metric of suite.metrics) {
+        const curves = agg.sweeps.filter(
+          (c) => c.suite === suite.name && c.axis.name === axis.name && c.metric.key === metric.key,
+        );
+        if (curves.length === 0) continue;
+        const title = `${suite.name}: ${metric.label} against ${axis.label} (mean, 95% band)`;
+        charts.push({ suite: suite.name, title, svg: await toSvg(sweepSpec(suite, axis, curves)) });
+      }
     }
   }
   return charts;
@@ -124,5 +141,5 @@ function rateBarSpec(suite: SuiteInfo, rates: readonly MetricInfo[], agg: Aggreg
 }
 
 function workloadOrder(suite: SuiteInfo): string[] {
-  return suite.workloads.map((w) => w.name);
+  return reportedWorkloads(suite).map((w) => w.name);
 }

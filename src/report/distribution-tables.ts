@@ -4,7 +4,7 @@
  */
 import type { Aggregate } from "./aggregate.js";
 import { formatValue } from "./format.js";
-import type { SuiteInfo } from "./results.js";
+import { type SuiteInfo, reportedWorkloads } from "./results.js";
 
 /** One table: its caption, then rows of cells (the first row is the header). */
 export interface DistributionTable {
@@ -18,7 +18,7 @@ const COUNT = { key: "", label: "", description: "", unit: "count" } as const;
 export function distributionTables(suite: SuiteInfo, agg: Aggregate): DistributionTable[] {
   const tables: DistributionTable[] = [];
   for (const series of (suite.series ?? []).filter((s) => s.kind === "samples")) {
-    for (const { name: workload } of suite.workloads) {
+    for (const { name: workload } of reportedWorkloads(suite)) {
       const cells = agg.series.filter(
         (c) => c.suite === suite.name && c.workload === workload && c.series.key === series.key,
       );

@@ -4,7 +4,7 @@
  * function of the file, like the metric aggregation.
  */
 import { quantileSorted } from "../stats/summary.js";
-import type { BenchResults, SeriesInfo } from "./results.js";
+import { type BenchResults, type SeriesInfo, reportedWorkloads } from "./results.js";
 
 /** The quantiles reported for a pooled sample. */
 export interface PooledQuantiles {
@@ -36,12 +36,13 @@ export function seriesCells(results: BenchResults): SeriesCell[] {
   const cells: SeriesCell[] = [];
   for (const suite of results.suites) {
     for (const series of suite.series ?? []) {
-      for (const { name: workload } of suite.workloads) {
+      for (const { name: workload } of reportedWorkloads(suite)) {
         for (const variant of suite.variants) {
           const jobs = results.jobs.filter(
             (j) =>
               j.suite === suite.name &&
               j.workload === workload &&
+              j.sweep === undefined &&
               j.variant === variant &&
               j.series?.[series.key] !== undefined,
           );

@@ -7,8 +7,9 @@ import type { Chart } from "./charts.js";
 import { distributionTables } from "./distribution-tables.js";
 import { formatMedianCI, formatValue } from "./format.js";
 import { environmentLines } from "./markdown.js";
-import type { BenchResults, SuiteInfo } from "./results.js";
+import { type BenchResults, type SuiteInfo, reportedWorkloads } from "./results.js";
 import { differs, shortVerdict, verdictTable } from "./verdicts.js";
+import { crossoverLines } from "./sweep-tables.js";
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
@@ -48,10 +49,11 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]
   const parts = [
     `<h2>${escapeHtml(suite.name)}</h2>`,
     `<p>${escapeHtml(suite.description)}</p>`,
+    suite.tradeoff === undefined ? "" : `<p><b>Trade-off:</b> ${escapeHtml(suite.tradeoff)}</p>`,
     `<p>Baseline: <b>${escapeHtml(suite.baseline)}</b>. ${escapeHtml(suite.baselineReason)}</p>`,
     `<ul>${suite.metrics.map((m) => `<li><b>${escapeHtml(m.label)}</b>: ${escapeHtml(m.description)}.</li>`).join("")}${(suite.series ?? []).map((s) => `<li><b>${escapeHtml(s.label)}</b> (${escapeHtml(`${s.kind}, ${s.unit}`)}): ${escapeHtml(s.description)}.</li>`).join("")}</ul>`,
   ];
-  for (const workload of suite.workloads) {
+  for (const workload of reportedWorkloads(suite)) {
     const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
     if (cells.length === 0) continue;
     parts.push(`<h3>${escapeHtml(workload.name)}</h3><p>${escapeHtml(workload.description)}</p>`);
@@ -82,6 +84,13 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]
       `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join("")}</tr>`;
     parts.push(
       `<table><caption>${escapeHtml(caption)}</caption><thead>${tr(head, "th")}</thead><tbody>${body.map((r) => tr(r, "td")).join("")}</tbody></table>`,
+    );
+  }
+  const crossings = crossoverLines(suite, agg);
+  if (agg.sweeps.some((c) => c.suite === suite.name)) {
+    const items = crossings.map((c) => `<li>${escapeHtml(c)}</li>`).join("");
+    parts.push(
+      `<h3>Crossovers</h3><p>Where a rate's whole 95% band first leaves 0 (rises) or 100% (falls); the sweep tables are in report.md.</p>${crossings.length === 0 ? "<p>None.</p>" : `<ul>${items}</ul>`}`,
     );
   }
   for (const chart of charts.filter((c) => c.suite === suite.name)) {

@@ -2,8 +2,9 @@
 import type { Aggregate, CellStats, ComparisonRow } from "./aggregate.js";
 import { distributionTables } from "./distribution-tables.js";
 import { formatMedianCI, formatValue } from "./format.js";
-import type { BenchResults, SuiteInfo } from "./results.js";
+import { type BenchResults, type SuiteInfo, reportedWorkloads } from "./results.js";
 import { differs, shortVerdict, verdictTable } from "./verdicts.js";
+import { sweepMarkdown } from "./sweep-tables.js";
 
 /** The text of report.md. */
 export function renderMarkdown(results: BenchResults, agg: Aggregate): string {
@@ -46,6 +47,7 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
     "",
     suite.description,
     "",
+    ...(suite.tradeoff === undefined ? [] : [`Trade-off: ${suite.tradeoff}`, ""]),
     `Baseline: **${suite.baseline}**. ${suite.baselineReason}`,
     "",
     "Metrics:",
@@ -55,7 +57,7 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
       (s) => `- **${s.label}** (${s.kind}, ${s.unit}): ${s.description}.`,
     ),
   ];
-  for (const workload of suite.workloads) {
+  for (const workload of reportedWorkloads(suite)) {
     const cells = agg.cells.filter((c) => c.suite === suite.name && c.workload === workload.name);
     if (cells.length === 0) continue;
     lines.push("", `### ${workload.name}`, "", workload.description, "");
@@ -78,6 +80,7 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
     );
     lines.push(...rows.map((row) => `| ${row.join(" | ")} |`));
   }
+  lines.push(...sweepMarkdown(suite, agg));
   return lines;
 }
 

@@ -31,6 +31,12 @@ export function validateJobRecord(
     if (!Number.isSafeInteger(record[key])) fail(`field "${key}": expected an integer`);
   }
   if (typeof record.wallMs !== "number") fail('field "wallMs": expected a number');
+  if (record.sweep !== undefined) {
+    const sweep = record.sweep as { axis?: unknown; value?: unknown } | null;
+    if (typeof sweep?.axis !== "string" || !Number.isFinite(sweep.value)) {
+      fail('field "sweep": expected {"axis": string, "value": number}');
+    }
+  }
   const metrics = record.metrics;
   if (typeof metrics !== "object" || metrics === null || Array.isArray(metrics)) {
     return fail('field "metrics": expected an object');

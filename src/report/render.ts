@@ -10,9 +10,10 @@ import { renderCsv } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 import type { BenchResults } from "./results.js";
+import { renderText } from "./text.js";
 
 /** The files a report consists of, besides results.json and results.jsonl. */
-export const REPORT_FILES = ["report.md", "results.csv", "index.html"] as const;
+export const REPORT_FILES = ["report.md", "results.csv", "index.html", "report.txt"] as const;
 
 /** Writes the report of `results` into `dir`; returns the paths written. */
 export async function renderReport(dir: string, results: BenchResults): Promise<string[]> {
@@ -22,6 +23,7 @@ export async function renderReport(dir: string, results: BenchResults): Promise<
     renderMarkdown(results, agg),
     renderCsv(results),
     renderHtml(results, agg, charts),
+    renderText(results, agg),
   ];
   return REPORT_FILES.map((name, i) => {
     const path = join(dir, name);

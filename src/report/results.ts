@@ -27,7 +27,13 @@ export interface SuiteInfo {
   baseline: string;
   /** Why that baseline. */
   baselineReason: string;
+  /** The headline comparison's workloads: sampled machines and histories where the suite has them. */
   workloads: readonly { name: string; description: string }[];
+  /**
+   * Scripted scenarios (one fixed machine and story each) kept for reproduction and tests: the
+   * job accepts them as workloads, and `bench --scenarios` adds them to the matrix.
+   */
+  scenarios?: readonly { name: string; description: string }[];
   metrics: readonly MetricInfo[];
   /** Metric keys (rates) drawn together as a bar chart of medians per variant. */
   rateChart: readonly string[];
@@ -35,6 +41,42 @@ export interface SuiteInfo {
   opsPerJob: { full: number; quick: number };
   /** Per-trial series the jobs return besides their metrics (absent: none). */
   series?: readonly SeriesInfo[];
+  /** The debate's trade-off in a sentence or two: what each side gains and what it costs. */
+  tradeoff?: string;
+  /** The axes the suite can be swept along (absent: none); see ./sweeps.ts for the report side. */
+  sweeps?: readonly SweepAxis[];
+}
+
+/** Points along a sweep axis: `steps` values evenly spaced from `from` to `to`, both included. */
+export interface SweepRange {
+  from: number;
+  to: number;
+  steps: number;
+}
+
+/**
+ * A sweep axis: a parameter of a suite's sampled workloads that a sweep pins to each of its
+ * points in turn (every other parameter is still drawn from its distribution per trial).
+ */
+export interface SweepAxis {
+  /** The name `--sweep NAME=FROM..TO:STEPS` uses, e.g. `pressure`. */
+  name: string;
+  /** Words for axis titles and crossovers, e.g. `memory pressure`. */
+  label: string;
+  /** What the value sets in the workload, for the report. */
+  description: string;
+  /** Unit of the value for axis titles, or "" for a plain number. */
+  unit: string;
+  /** The values a range may take, inclusive. */
+  min: number;
+  max: number;
+  /** Round the points to integers. */
+  integer: boolean;
+  /** The sampled workloads run at each point (names from `workloads`). */
+  workloads: readonly string[];
+  /** The points of a full and of a --quick run. */
+  full: SweepRange;
+  quick: SweepRange;
 }
 
 /**
@@ -63,6 +105,8 @@ export interface JobSpec {
   workload: string;
   seed: number;
   ops: number;
+  /** A sweep job: the axis the workload pins and its value (absent: a headline cell's job). */
+  sweep?: { axis: string; value: number };
 }
 
 /** A finished job as results.jsonl stores it. */
@@ -122,7 +166,13 @@ export interface BenchResults {
 /** The format tag of results.json, checked when it is read. */
 export const RESULTS_FORMAT = "dmafuzz-bench-results/1";
 
+/** The workloads a report shows for a suite: the headline ones, then any scripted scenarios. */
+export function reportedWorkloads(suite: SuiteInfo): { name: string; description: string }[] {
+  return [...suite.workloads, ...(suite.scenarios ?? [])];
+}
+
 /** The identity of a job: records with the same key are the same job. */
 export function jobKey(job: JobSpec): string {
-  return `${job.suite}|${job.variant}|${job.workload}|${job.seed}|${job.ops}`;
+  const key = `${job.suite}|${job.variant}|${job.workload}|${job.seed}|${job.ops}`;
+  return job.sweep === undefined ? key : `${key}|${job.sweep.axis}=${job.sweep.value}`;
 }

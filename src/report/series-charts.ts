@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { SeriesCell } from "./distributions.js";
-import type { SeriesInfo, SuiteInfo } from "./results.js";
+import { type SeriesInfo, type SuiteInfo, reportedWorkloads } from "./results.js";
 import { ecdfPoints } from "./series.js";
 
 type Row = Record<string, string | number>;
@@ -72,7 +72,7 @@ function panels(
   independent: ("x" | "y")[],
   unit: UnitSpec,
 ): TopLevelSpec {
-  const order = suite.workloads.map((w) => w.name);
+  const order = reportedWorkloads(suite).map((w) => w.name);
   return {
     data: { values },
     facet: { column: { field: "workload", type: "nominal", title: null, sort: order } },

@@ -9,9 +9,36 @@ import type { IommuKind } from "../models/noncontig/device.js";
 import { type CycleOutcome, runLowMemorySuspend } from "../models/noncontig/scenario.js";
 import { VirtualClock } from "../sim/clock.js";
 import type { Rng } from "../sim/rng.js";
+import { drawAlsaMachine, runAlsaMachine } from "./alsa-fleet.js";
 
-/** The IOMMU setups compared, as the suite's workloads. */
-export const ALSA_RESUME_WORKLOADS: readonly {
+/** The sampled workloads (./alsa-fleet.ts): fleets of machines per IOMMU setup. */
+export const ALSA_FLEET_WORKLOADS: readonly {
+  name: string;
+  iommu: IommuKind;
+  description: string;
+}[] = [
+  {
+    name: "fleet-no-iommu",
+    iommu: "none",
+    description:
+      "Sampled Chromebooks without an IOMMU (dma-direct, the JasperLake case): RAM, zram, swap use, tab churn and its trim stride, long-lived holders of firmware-order blocks, page cache, resume-time GFP_ATOMIC competition, firmware size and device mask drawn per trial (src/workloads/alsa-fleet.ts), memory pressure uniform in [0, 1]",
+  },
+  {
+    name: "fleet-vtd",
+    iommu: "vtd",
+    description:
+      "The same sampled machines behind Intel VT-d (pgsize bitmap 4K|2M|1G: the buffer is single pages with the caller's flags)",
+  },
+  {
+    name: "fleet-amd",
+    iommu: "amd",
+    description:
+      "The same sampled machines behind an AMD v1 IOMMU (every page size: __GFP_NORETRY above the smallest order, the caller's flags at order 0)",
+  },
+];
+
+/** The scripted scenarios: one machine and history per IOMMU setup, for reproduction and tests. */
+export const ALSA_RESUME_SCENARIOS: readonly {
   name: string;
   iommu: IommuKind;
   description: string;
@@ -40,6 +67,39 @@ export const ALSA_RESUME_WORKLOADS: readonly {
 export interface ResumeTrial {
   resumes: CycleOutcome[];
   boots: number;
+}
+
+/**
+ * Runs `resumes` resume cycles of `variant` on one sampled machine of `iommu` (p pinned by a
+ * sweep's `pressure`), rebooting it after each hang. The machine is drawn from its own stream,
+ * so every variant of a seed runs on the same machine with the same history.
+ */
+export function runFleetTrial(
+  variant: string,
+  iommu: IommuKind,
+  resumes: number,
+  rng: Rng,
+  pressure?: number,
+): ResumeTrial {
+  const machine = drawAlsaMachine(rng.split("machine"), iommu, pressure);
+  const out: CycleOutcome[] = [];
+  let boots = 0;
+  while (out.length < resumes) {
+    const model = noncontigModel.create(variant, {
+      clock: new VirtualClock(),
+      rng: rng.split(`model-${boots}`),
+    }) as NoncontigModel;
+    const cycles = runAlsaMachine(
+      model,
+      machine,
+      rng.split(`history-${boots}`),
+      resumes - out.length,
+    );
+    boots++;
+    if (cycles.length === 0) throw new Error(`${variant}: the machine ran no resume`);
+    out.push(...cycles);
+  }
+  return { resumes: out, boots };
 }
 
 /** Runs `resumes` resume cycles of `variant` on `iommu`, rebooting after each hang. */
