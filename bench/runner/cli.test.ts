@@ -23,6 +23,22 @@ describe("dmafuzz bench and report: bad input", () => {
       ["bench", "--suite", "all", "--workers", "two"],
       "dmafuzz: bench: --workers expects a non-negative integer, got 'two'",
     ],
+    [
+      ["bench", "--suite", "alsa-resume", "--sweep", "pressure=0..1"],
+      "dmafuzz: bench: --sweep 'pressure=0..1': expected AXIS=FROM..TO:STEPS with 1 to 100 steps, e.g. pressure=0..1:11",
+    ],
+    [
+      ["bench", "--suite", "cma-pins", "--sweep", "pressure=0..1:3"],
+      "dmafuzz: bench: --sweep: no chosen suite has the axis 'pressure' (axes: pin-ms, churn)",
+    ],
+    [
+      ["bench", "--suite", "alsa-resume", "--sweep", "pressure=0..2:3"],
+      "dmafuzz: bench: --sweep: pressure must be within 0..1, got 2",
+    ],
+    [
+      ["bench", "--suite", "alsa-resume", "--sweep", "pressure=0..1:3", "--no-sweep"],
+      "dmafuzz: bench: --sweep and --no-sweep exclude each other",
+    ],
     [["report"], "dmafuzz: report: no report directory given"],
     [["report", dir], `dmafuzz: ${join(dir, "results.json")}:0: cannot read file: ENOENT`],
   ])("%j is one line and exit 2", async (argv, message) => {

@@ -140,6 +140,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
 function infoOf(suite: SuiteInfo): SuiteInfo {
   const { name, description, model, variants, baseline, baselineReason } = suite;
   const { workloads, metrics, rateChart, opsPerJob, series, tradeoff, sweeps, scenarios } = suite;
+  const { constantByConstruction } = suite;
   return {
     name,
     description,
@@ -155,5 +156,6 @@ function infoOf(suite: SuiteInfo): SuiteInfo {
     ...(tradeoff !== undefined && { tradeoff }),
     ...(sweeps && { sweeps }),
     ...(scenarios && { scenarios }),
+    ...(constantByConstruction && { constantByConstruction }),
   };
 }

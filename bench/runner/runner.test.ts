@@ -7,8 +7,9 @@ import { jobKey } from "../../src/report/results.js";
 import { readJobLog } from "./job-log.js";
 import { type BenchOptions, runBench } from "./run-bench.js";
 
-// A small matrix of the real suite: 6 variants x 3 workloads x 2 seeds = 36 jobs of 3000 ops.
-const JOBS = 36;
+// A small matrix of the real suite: 6 variants x 2 seeds x (the sampled workload, and 3 points of
+// the quick fragmentation sweep) = 48 jobs of 3000 ops.
+const JOBS = 48;
 
 function options(outDir: string, extra: Partial<BenchOptions> = {}): BenchOptions {
   const pkg = thisPackage();
@@ -76,10 +77,20 @@ describe("benchmark runner", () => {
   it("carries a suite's series from the workers into results.jsonl, results.json and charts", async () => {
     const dir = tempDir();
     const outcome = await runBench(
-      options(dir, { suites: ["cma-pins"], trials: 1, opsPerJob: 2, workers: 2 }),
+      options(dir, {
+        suites: ["cma-pins"],
+        trials: 1,
+        opsPerJob: 2,
+        workers: 2,
+        sweep: { request: { axis: "churn", from: 0, to: 50, steps: 2 } },
+      }),
     );
     const jobs = outcome.results?.jobs ?? [];
-    expect(jobs).toHaveLength(16);
+    // 4 variants x (the sampled workload, 3 quick pin-ms points and the 2 churn points asked for).
+    expect(jobs).toHaveLength(24);
+    expect(jobs.filter((j) => j.sweep?.axis === "churn").map((j) => j.sweep?.value)).toEqual([
+      0, 0, 0, 0, 50, 50, 50, 50,
+    ]);
     for (const job of jobs) {
       expect(job.series?.latencyMs).toHaveLength(2);
       expect(job.series?.successes).toHaveLength(3);
@@ -94,6 +105,10 @@ describe("benchmark runner", () => {
     const html = readFileSync(join(dir, "index.html"), "utf8");
     expect(html).toContain("cma-pins: cma_alloc latency, CDF over all trials");
     expect(html).toContain("cma-pins: successful allocations, per trial over time");
+    expect(html).toContain("cma-pins: success rate against fork churn (mean, 95% band)");
+    expect(readFileSync(join(dir, "report.txt"), "utf8")).toContain(
+      "--- sweep along fork churn ---",
+    );
   });
 
   it("stops when aborted and says so", async () => {

@@ -97,6 +97,27 @@ export const suite: Suite<SuiteJobResult> = {
     },
   ],
   rateChart: ["hangRate", "audioLossRate"],
+  constantByConstruction: [
+    {
+      metric: "hangRate",
+      variants: [
+        ...NONCONTIG_VARIANTS.filter((v) => v.name.endsWith("@v6.8")).map((v) => v.name),
+        "noretry-nonIOMMU@v6.6",
+        "iwai-a@v6.6",
+        "iwai-b@v6.6",
+        "noretry-legacy@v6.6",
+      ],
+      reason:
+        "no costly __GFP_RETRY_MAYFAIL request in NOIO (NORETRY above one page, or 803de9000f33 bounds it): spec 5 says never HANG",
+    },
+    {
+      metric: "hangRate",
+      variants: ["upstream@v6.6"],
+      workloads: ["fleet-vtd", "fleet-amd"],
+      reason:
+        "the IOMMU backoff passes MAYFAIL only at the smallest order, so mechanism A cannot trigger (spec 2.2)",
+    },
+  ],
   series: [
     {
       key: "latencyMs",

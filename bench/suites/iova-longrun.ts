@@ -18,7 +18,8 @@ function runJob(job: JobSpec): Record<string, number> {
   if (config === undefined) throw new RangeError(`unknown iova variant "${job.variant}"`);
   const rng = Rng.seeded(job.seed);
   // Separate streams: the workload's draws do not depend on whether the model draws.
-  const workload = createIovaWorkload(job.workload, rng.split("workload"), job.ops);
+  const f = job.sweep?.axis === "fragmentation" ? job.sweep.value : undefined;
+  const workload = createIovaWorkload(job.workload, rng.split("workload"), job.ops, f);
   const model = new IovaModel(config, { clock: new VirtualClock(), rng: rng.split("model") });
   let reserved = 0;
   let spurious = 0;
@@ -48,7 +49,9 @@ function runJob(job: JobSpec): Record<string, number> {
 export const suite: Suite = {
   name: "iova-longrun",
   description:
-    "IOVA allocator variants (drivers/iommu/iova.c, v5.10 to v6.7) under dma-iommu traffic that fragments the 32-bit IOVA window.",
+    "IOVA allocator variants (drivers/iommu/iova.c, v5.10 to v6.7) under sampled dma-iommu domains whose traffic fragments the 32-bit IOVA window: devices, masks, lifetimes and CPUs drawn per trial; the scripted streaming, fragmenting and mixed-masks profiles run with --scenarios.",
+  tradeoff:
+    "max32_alloc_size lets a 32-bit allocation fail fast instead of walking a full window, but before 5b61343b5059 (v5.18) a stale value refuses requests that fit once the window is fragmented; the fix resets it on free, and later kernels trade walk length for rcache depth. The sweep shows spurious failures and nodes walked per allocation as fragmentation rises.",
   model: "iova",
   variants: IOVA_VARIANTS.map((v) => v.name),
   // v5.17 is the kernel of the seed report, the last one before 5b61343b5059: every comparison
@@ -56,7 +59,36 @@ export const suite: Suite = {
   baseline: "v5.17",
   baselineReason:
     "v5.17 is the pre-fix kernel of the seed report (the last release before 5b61343b5059), so each comparison says what later fixes, or the older code, change.",
-  workloads: IOVA_PROFILES.map(({ name, description }) => ({ name, description })),
+  workloads: [
+    {
+      name: "fleet",
+      description:
+        "Sampled domains (src/workloads/iova-fleet.ts, 64 KiB granule): long-lived receive buffers and rings at 10-70% of requests with lifetimes of 1,000-21,000 requests (fragmentation uniform in [0, 1]), short transmit buffers, frame buffers, a 64-bit PCI NIC on half of them and a 30-bit codec on 30%, 2-8 CPUs",
+    },
+  ],
+  scenarios: IOVA_PROFILES.map(({ name, description }) => ({ name, description })),
+  constantByConstruction: [
+    {
+      metric: "spuriousFailureRate",
+      variants: ["v5.18", "v6.2", "v6.7"],
+      reason: "5b61343b5059 resets max32_alloc_size on every free, so no request that fits fails",
+    },
+  ],
+  sweeps: [
+    {
+      name: "fragmentation",
+      label: "fragmentation",
+      description:
+        "f: the share of long-lived mappings (10% + 60% f) and their mean lifetime (1,000 + 20,000 f requests)",
+      unit: "",
+      min: 0,
+      max: 1,
+      integer: false,
+      workloads: ["fleet"],
+      full: { from: 0, to: 1, steps: 5 },
+      quick: { from: 0, to: 1, steps: 3 },
+    },
+  ],
   metrics: [
     {
       key: "failureRate",
@@ -92,6 +124,6 @@ export const suite: Suite = {
     },
   ],
   rateChart: ["failureRate", "spuriousFailureRate"],
-  opsPerJob: { full: 400_000, quick: 100_000 },
+  opsPerJob: { full: 80_000, quick: 30_000 },
   runJob,
 };

@@ -13,8 +13,10 @@ import { Rng } from "../../src/sim/rng.js";
 import {
   findSwiotlbProfile,
   SWIOTLB_PROFILES,
+  type SwiotlbProfile,
   SwiotlbTraffic,
 } from "../../src/workloads/swiotlb.js";
+import { drawRpi4Board } from "../../src/workloads/swiotlb-fleet.js";
 import { MAX_MAPPING_BYTES } from "../../src/oracles/swiotlb.js";
 import { type Suite, type SuiteJobResult, per } from "./suite.js";
 
@@ -28,6 +30,16 @@ const SETTINGS: Readonly<Record<string, { variant: string; nslabs?: number }>> =
 
 const MIB = 2 ** 20;
 
+/** The job's workload: a sampled board (axes pinned by a sweep) or a scripted profile. */
+function profileOf(job: JobSpec, rng: Rng): SwiotlbProfile {
+  if (job.workload !== "rpi4-fleet") return findSwiotlbProfile(job.workload);
+  const { axis, value } = job.sweep ?? {};
+  return drawRpi4Board(rng.split("machine"), {
+    ...(axis === "frame-mib" && { frameMib: value }),
+    ...(axis === "pool-mib" && { poolMib: value }),
+  }).profile;
+}
+
 function runJob(job: JobSpec): SuiteJobResult {
   const setting = SETTINGS[job.variant];
   const config = setting && findSwiotlbVariant(setting.variant);
@@ -35,7 +47,7 @@ function runJob(job: JobSpec): SuiteJobResult {
     throw new RangeError(`unknown swiotlb-dynamic variant "${job.variant}"`);
   }
   const rng = Rng.seeded(job.seed);
-  const profile = findSwiotlbProfile(job.workload);
+  const profile = profileOf(job, rng);
   const init = setting.nslabs === undefined ? {} : { nslabs: setting.nslabs };
   const workload = new SwiotlbTraffic(profile, rng.split("workload"), job.ops, init);
   const clock = new VirtualClock();
@@ -88,13 +100,22 @@ function runJob(job: JobSpec): SuiteJobResult {
 export const suite: Suite<SuiteJobResult> = {
   name: "swiotlb-dynamic",
   description:
-    "swiotlb designs (kernel/dma/swiotlb.c v6.9 static at 64 MiB and 256 MiB, CONFIG_SWIOTLB_DYNAMIC as merged, the March 2023 RFC v1) under Raspberry Pi 4 dma-buf frames, NVMe-like streaming, untrusted-device bouncing and small packets.",
+    "swiotlb designs (kernel/dma/swiotlb.c v6.9 static at its boot size and at 256 MiB, CONFIG_SWIOTLB_DYNAMIC as merged, the March 2023 RFC v1) on sampled Raspberry Pi 4 boards importing dma-buf frames (RAM, frame size, boot pool, frames in flight, frame rate and buffer layout drawn per trial); the scripted NVMe, untrusted-device and packet profiles run with --scenarios.",
+  tradeoff:
+    "A static pool is cheap to search and never allocates at run time, but a frame larger than it (or one mapping over 256 KiB) fails; a 256 MiB pool maps more frames by reserving that memory for good; the merged dynamic pools grow on demand (GFP_KERNEL from a worker, GFP_NOWAIT transient pools in the map path) and pay with pools walked per lookup; the RFC's per-mapping buffers map anything at the cost of page allocations in the I/O path. The sweeps show failures, bounce memory and lookup cost as frames and pools grow.",
   model: "swiotlb",
   variants: Object.keys(SETTINGS),
   baseline: "v6.9",
   baselineReason:
     "v6.9 with the boot-time 64 MiB pool is what a distribution kernel runs (CONFIG_SWIOTLB_DYNAMIC defaults to n), so each comparison says what a bigger pool, the merged dynamic pools or the RFC change.",
-  workloads: SWIOTLB_PROFILES.map(({ name, description }) => ({ name, description })),
+  workloads: [
+    {
+      name: "rpi4-fleet",
+      description:
+        "Sampled Raspberry Pi 4 boards (src/workloads/swiotlb-fleet.ts; 30-bit vc4, no IOMMU): RAM 2/4/8 GiB, 720p-4K frames, a 32/64/128 MiB boot pool, 2-4 frames in flight at 30 or 60 Hz, 10-40% of v3d's segments 68 KiB-1 MiB runs",
+    },
+  ],
+  scenarios: SWIOTLB_PROFILES.map(({ name, description }) => ({ name, description })),
   metrics: [
     {
       key: "mapFailureRate",
@@ -163,6 +184,53 @@ export const suite: Suite<SuiteJobResult> = {
       timeUnit: "s",
     },
   ],
-  opsPerJob: { full: 30_000, quick: 4_000 },
+  constantByConstruction: [
+    ...["gfpKernelAllocs", "gfpNowaitAllocs", "poolsWalkedPerLookup", "oversizeFailureRate"].map(
+      (metric) => ({
+        metric,
+        variants: ["v6.9", "v6.9-256M"],
+        reason:
+          "a static pool: no page allocation after boot, one pool per lookup, and every mapping over IO_TLB_SEGSIZE (256 KiB) fails (1, or 0 in a trial without one)",
+      }),
+    ),
+    ...["peakReservedMiB", "meanReservedMiB"].map((metric) => ({
+      metric,
+      variants: ["v6.9-256M"],
+      reason: "a static pool of 256 MiB holds 256 MiB",
+    })),
+    ...["peakReservedMiB", "meanReservedMiB"].map((metric) => ({
+      metric,
+      variants: ["v6.9"],
+      axis: "pool-mib",
+      reason: "a static pool holds its boot size, which the pool-mib sweep pins",
+    })),
+  ],
+  sweeps: [
+    {
+      name: "frame-mib",
+      label: "frame size",
+      description: "the imported frame's size in MiB at 4 bytes per pixel (1080p is 7.9, 4K 31.6)",
+      unit: "MiB",
+      min: 0.01,
+      max: 256,
+      integer: false,
+      workloads: ["rpi4-fleet"],
+      full: { from: 4, to: 64, steps: 5 },
+      quick: { from: 4, to: 64, steps: 3 },
+    },
+    {
+      name: "pool-mib",
+      label: "boot pool size",
+      description: "swiotlb= at boot in MiB (v6.9-256M keeps its 256 MiB)",
+      unit: "MiB",
+      min: 1,
+      max: 1024,
+      integer: true,
+      workloads: ["rpi4-fleet"],
+      full: { from: 16, to: 128, steps: 5 },
+      quick: { from: 16, to: 128, steps: 3 },
+    },
+  ],
+  opsPerJob: { full: 12_000, quick: 3_000 },
   runJob,
 };

@@ -16,6 +16,7 @@ import {
   type SuiteInfo,
   reportedWorkloads,
 } from "./results.js";
+import { type Constancy, constancy } from "./constancy.js";
 import { type Crossover, crossovers, type SweepCurve, sweepCurves } from "./sweeps.js";
 
 /** One metric in one cell. */
@@ -51,6 +52,8 @@ export interface Aggregate {
   sweeps: SweepCurve[];
   /** Where the sweeps' rate curves leave 0 or 100%. */
   crossovers: Crossover[];
+  /** Per suite, the (cell, metric) pairs constant across trials. */
+  constancy: Constancy[];
 }
 
 /** The values of one metric in one cell, in job order (a sweep's jobs are not a cell's). */
@@ -80,6 +83,7 @@ export function aggregate(results: BenchResults): Aggregate {
     series: [],
     sweeps: [],
     crossovers: [],
+    constancy: constancy(results),
   };
   for (const suite of results.suites) {
     for (const { name: workload } of reportedWorkloads(suite)) {

@@ -43,4 +43,13 @@ describe.skipIf(!available)("index.html in headless Chromium", () => {
     expect(dom).toContain("fraction of samples ≤ x");
     expect(dom).toContain("queue depth (requests)");
   });
+
+  it("shows the sweep charts: each metric against the axis, a line and a band per variant", async () => {
+    const dom = await domOf("sweep-results.json");
+    // The 3 charts of small-results.json, then one sweep chart per metric.
+    expect(dom.match(/<svg[\s>]/g)).toHaveLength(5);
+    expect(dom).toContain("toy: failure rate against offered load (mean, 95% band)");
+    expect(dom).toContain("offered load");
+    expect(dom).toContain("old on steady: failure rate rises above 0 at load 0.5");
+  });
 });

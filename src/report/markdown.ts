@@ -5,6 +5,7 @@ import { formatMedianCI, formatValue } from "./format.js";
 import { type BenchResults, type SuiteInfo, reportedWorkloads } from "./results.js";
 import { differs, shortVerdict, verdictTable } from "./verdicts.js";
 import { sweepMarkdown } from "./sweep-tables.js";
+import { constancySentence } from "./constancy.js";
 
 /** The text of report.md. */
 export function renderMarkdown(results: BenchResults, agg: Aggregate): string {
@@ -81,6 +82,7 @@ function suiteSection(suite: SuiteInfo, agg: Aggregate): string[] {
     lines.push(...rows.map((row) => `| ${row.join(" | ")} |`));
   }
   lines.push(...sweepMarkdown(suite, agg));
+  lines.push(...constancyMarkdown(suite, agg));
   return lines;
 }
 
@@ -119,6 +121,22 @@ function verdictSection(suite: SuiteInfo, rows: readonly ComparisonRow[]): strin
   const clear = rows.filter((r) => differs(r.comparison));
   lines.push("", clear.length === 0 ? "No clear difference." : "Clear differences:");
   if (clear.length > 0) lines.push("", ...clear.map((r) => `- ${r.comparison.verdict}`));
+  return lines;
+}
+
+function constancyMarkdown(suite: SuiteInfo, agg: Aggregate): string[] {
+  const c = agg.constancy.find((x) => x.suite === suite.name);
+  if (c === undefined || c.pairs === 0) return [];
+  const lines = ["", "### Constant across trials", "", constancySentence(c)];
+  const documented = suite.constantByConstruction ?? [];
+  if (documented.length > 0) lines.push("", "Constant by construction:", "");
+  for (const d of documented) {
+    const axis = d.axis === undefined ? undefined : `at each ${d.axis} point`;
+    const where = [d.variants?.join(", "), d.workloads?.join(", "), axis]
+      .filter(Boolean)
+      .join("; ");
+    lines.push(`- ${d.metric}${where === "" ? "" : ` (${where})`}: ${d.reason}`);
+  }
   return lines;
 }
 

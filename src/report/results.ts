@@ -45,6 +45,19 @@ export interface SuiteInfo {
   tradeoff?: string;
   /** The axes the suite can be swept along (absent: none); see ./sweeps.ts for the report side. */
   sweeps?: readonly SweepAxis[];
+  /** Metrics whose value cannot vary between trials in some cells, and why (see ./constancy.ts). */
+  constantByConstruction?: readonly ConstantMetric[];
+}
+
+/** A metric that is constant by construction for some variants (all when `variants` is absent). */
+export interface ConstantMetric {
+  metric: string;
+  variants?: readonly string[];
+  /** Restricts the claim to these workloads (all when absent). */
+  workloads?: readonly string[];
+  /** Restricts the claim to the points of this sweep axis (headline cells and every axis when absent). */
+  axis?: string;
+  reason: string;
 }
 
 /** Points along a sweep axis: `steps` values evenly spaced from `from` to `to`, both included. */

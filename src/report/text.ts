@@ -17,6 +17,7 @@ import {
 import { crossoverLines, sweepTables } from "./sweep-tables.js";
 import { axisValue } from "./sweeps.js";
 import { differs } from "./verdicts.js";
+import { constancySentence } from "./constancy.js";
 
 /** The widest line of the text report. */
 export const TEXT_WIDTH = 80;
@@ -103,6 +104,8 @@ function suiteText(suite: SuiteInfo, agg: Aggregate): string[] {
     lines.push(...verdictTable(suite, agg, workload.name));
   }
   lines.push(...sweepText(suite, agg));
+  const c = agg.constancy.find((x) => x.suite === suite.name);
+  if (c !== undefined && c.pairs > 0) lines.push("", ...wrap(constancySentence(c)));
   return lines;
 }
 

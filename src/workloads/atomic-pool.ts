@@ -21,20 +21,24 @@ export interface PoolBootLayout {
   layout: DmapoolLayout;
   ramMib: number;
   devices: readonly PoolDevice[];
+  /** Chance that an op frees a live block rather than allocating (default 0.45). */
+  freeShare?: number;
+  /** coherent_pool= in KiB (default 0: the size from RAM). */
+  coherentPoolKib?: number;
 }
 
-const X86_DEVICES: readonly PoolDevice[] = [
+export const X86_DEVICES: readonly PoolDevice[] = [
   // A legacy ISA-style DMA engine or a sr/floppy driver's bounce buffer: GFP_DMA (16 MiB).
   { name: "legacy-24bit", maskBits: 24 },
   { name: "pci-32bit", maskBits: 32 },
   { name: "nvme-64bit", maskBits: 64 },
 ];
-const ARM64_DEVICES: readonly PoolDevice[] = [
+export const ARM64_DEVICES: readonly PoolDevice[] = [
   // zone_dma_bits is 32 on a generic arm64 board: a 32-bit device gets GFP_DMA.
   { name: "soc-32bit", maskBits: 32 },
   { name: "pcie-64bit", maskBits: 64 },
 ];
-const RPI4_DEVICES: readonly PoolDevice[] = [
+export const RPI4_DEVICES: readonly PoolDevice[] = [
   // The BCM2711's legacy peripherals (emmc, the old DMA controller) see 30 bits: GFP_DMA.
   { name: "legacy-30bit", maskBits: 30 },
   { name: "emmc2-32bit", maskBits: 32 },
@@ -110,7 +114,12 @@ export class PoolTraffic {
   /** The boot op. */
   bootOp(): DmapoolOp {
     const { layout, ramMib } = this.boot;
-    return { op: "boot", layout, ram_mib: ramMib, coherent_pool_kib: 0 };
+    return {
+      op: "boot",
+      layout,
+      ram_mib: ramMib,
+      coherent_pool_kib: this.boot.coherentPoolKib ?? 0,
+    };
   }
 
   /** The next op (an allocation, a free or a millisecond passing), or null when done. */
@@ -119,7 +128,7 @@ export class PoolTraffic {
     this.left--;
     const { rng } = this;
     if (this.left % 2 === 1) return { op: "advance", ms: 1 };
-    if (this.live.length > 0 && rng.bool(0.45)) {
+    if (this.live.length > 0 && rng.bool(this.boot.freeShare ?? 0.45)) {
       const k = rng.int(0, this.live.length - 1);
       const block = this.live[k] as { pfn: number; pages: number };
       this.live[k] = this.live[this.live.length - 1] as { pfn: number; pages: number };

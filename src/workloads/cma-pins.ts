@@ -7,7 +7,7 @@
  * releases it again. The pin timings are the spec's assumptions (the CMA model's boot defaults).
  */
 import type { CmaAllocResult, CmaOp } from "../models/cma/index.js";
-import { DEFAULT_BOOT } from "../models/cma/ops.js";
+import { type BootOp, DEFAULT_BOOT } from "../models/cma/ops.js";
 import type { Rng } from "../sim/rng.js";
 
 /** One workload: pin event rates per second of virtual time, and whether a long-term pin sits in the area. */
@@ -18,6 +18,8 @@ export interface CmaPinMix {
   forkPerSec: number;
   exitPerSec: number;
   longterm: boolean;
+  /** Pin timings instead of the CMA model's boot defaults (sampled machines). */
+  boot?: Partial<BootOp>;
 }
 
 /** The pin mixes compared. */
@@ -77,7 +79,9 @@ export class CmaPinRounds {
 
   /** The machine: boot, plus the long-term pinned process when the mix has one. */
   setup(): CmaOp[] {
-    const ops: CmaOp[] = [{ ...DEFAULT_BOOT, ram_mib: 64, cma_mib: AREA_PAGES / 256 }];
+    const ops: CmaOp[] = [
+      { ...DEFAULT_BOOT, ram_mib: 64, cma_mib: AREA_PAGES / 256, ...this.mix.boot },
+    ];
     if (this.mix.longterm) {
       ops.push(
         { op: "fill", what: "kernel", pages: 1 << 20, pid: 1 },

@@ -7,6 +7,7 @@
  */
 import type { Rng } from "../sim/rng.js";
 import { exponential, mixture, powerOfTwo, uniform } from "./distributions.js";
+import { drawIovaDomain } from "./iova-fleet.js";
 import { IovaTraffic, type IovaTrafficProfile } from "./iova-traffic.js";
 
 /** x86's interrupt-remapping MSI window (0xfee00000, 1 MiB) in 4 KiB pfns. */
@@ -141,8 +142,20 @@ export const IOVA_PROFILES: readonly IovaTrafficProfile[] = [
 /** The names of the IOVA workloads. */
 export const IOVA_WORKLOADS: readonly string[] = IOVA_PROFILES.map((p) => p.name);
 
-/** A fresh workload `name` of `ops` ops drawing from `rng`; throws RangeError on an unknown name. */
-export function createIovaWorkload(name: string, rng: Rng, ops: number): IovaTraffic {
+/**
+ * A fresh workload `name` of `ops` ops drawing from `rng`: a named profile, or `fleet`, a sampled
+ * domain (./iova-fleet.ts) whose fragmentation a sweep may pin. Throws RangeError on an unknown
+ * name.
+ */
+export function createIovaWorkload(
+  name: string,
+  rng: Rng,
+  ops: number,
+  fragmentation?: number,
+): IovaTraffic {
+  if (name === "fleet") {
+    return new IovaTraffic(drawIovaDomain(rng.split("domain"), fragmentation), rng, ops);
+  }
   const profile = IOVA_PROFILES.find((p) => p.name === name);
   if (profile === undefined) {
     throw new RangeError(`unknown iova workload "${name}" (known: ${IOVA_WORKLOADS.join(", ")})`);
