@@ -7,7 +7,8 @@
  * execution, then writes the final statistics. Nothing that matters lives only in the main thread.
  */
 import { mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { policiesOfVariant } from "../../src/models/policies.js";
 import { type Finding, findingSignature } from "../../src/oracles/finding.js";
 import { thisPackage } from "../../src/paths.js";
 import { inputName } from "../engine/corpus.js";
@@ -31,6 +32,8 @@ export interface CampaignOptions {
   targetModule?: string;
   /** Default: the target's default variant. */
   variant?: string;
+  /** Users' policy modules, loaded in every worker (the caller has loaded them in this thread). */
+  policyFiles?: readonly string[];
   workers: number;
   seed: number;
   outDir: string;
@@ -132,6 +135,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
       target: options.target,
       ...(options.targetModule !== undefined && { targetModule: options.targetModule }),
       variant,
+      policyFiles: (options.policyFiles ?? []).map((file) => resolve(file)),
       feedback: options.feedback,
       outDir,
       maxInputBytes,
@@ -219,6 +223,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
         message: fault.message,
         evidence: fault.evidence,
       };
+      const policies = policiesOfVariant(target.name, variant);
+      if (policies.length > 0) finding.policy = policies.map(({ name, file }) => ({ name, file }));
       const execs = board.totalExecs();
       const ms = recorder.elapsedMs();
       const { dir } = saveFinding(outDir, {

@@ -6,7 +6,9 @@
  * execution count is a sum of plain memory reads from any thread.
  *
  * Layout (bytes): header [slots i32, capacity i32, stop i32, pad i32, baseExecs f64], then per
- * slot [execs f64, beats f64, phase i32, length i32, input bytes (capacity, padded to 8)].
+ * slot [execs f64, beats f64, phase i32, length i32, policy hook i32, pad i32, input bytes
+ * (capacity, padded to 8)]. The policy hook field is the id of the user's policy hook running
+ * now (0 for none), so that a hook that never returns is named when the worker is stopped.
  */
 
 /** What a worker is doing, as the main thread sees it. */
@@ -14,7 +16,7 @@ export const Phase = { starting: 0, running: 1, done: 2 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
 const HEADER_BYTES = 24;
-const SLOT_HEADER_BYTES = 24;
+const SLOT_HEADER_BYTES = 32;
 
 function slotBytes(capacity: number): number {
   return SLOT_HEADER_BYTES + Math.ceil(capacity / 8) * 8;
@@ -24,13 +26,13 @@ function slotBytes(capacity: number): number {
 export class HeartbeatSlot {
   /** [execs, beats]: executions of the target, and executions plus replays. */
   readonly #counts: Float64Array;
-  /** [phase, input length]. */
+  /** [phase, input length, policy hook id]. */
   readonly #ints: Int32Array;
   readonly #input: Uint8Array;
 
   constructor(buffer: SharedArrayBuffer, offset: number, capacity: number) {
     this.#counts = new Float64Array(buffer, offset, 2);
-    this.#ints = new Int32Array(buffer, offset + 16, 2);
+    this.#ints = new Int32Array(buffer, offset + 16, 3);
     this.#input = new Uint8Array(buffer, offset + SLOT_HEADER_BYTES, capacity);
   }
 
@@ -66,6 +68,16 @@ export class HeartbeatSlot {
 
   set phase(phase: Phase) {
     Atomics.store(this.#ints, 0, phase);
+  }
+
+  /** Worker: the one-element view the policy guard writes its running hook's id into. */
+  hookView(): Int32Array {
+    return this.#ints.subarray(2, 3);
+  }
+
+  /** Main thread: the id of the policy hook the worker is in (0 for none). */
+  get hookInProgress(): number {
+    return Atomics.load(this.#ints, 2);
   }
 
   /** Main thread: the last input begun (a copy), and whether it was longer than the slot holds. */

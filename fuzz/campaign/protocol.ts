@@ -15,6 +15,8 @@ export interface WorkerConfig {
   /** A test-only target module relative to dist/, instead of the named one. */
   targetModule?: string;
   variant: string;
+  /** Users' policy modules (absolute paths) to load before the target. */
+  policyFiles: string[];
   feedback: FeedbackMode;
   outDir: string;
   maxInputBytes: number;

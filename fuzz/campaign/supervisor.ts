@@ -6,13 +6,14 @@
  * what a fault or a message means.
  */
 import { Worker } from "node:worker_threads";
+import { hookDescription } from "../../src/models/policy.js";
 import { builtSibling } from "../../src/paths.js";
 import { type Board, Phase } from "./heartbeat.js";
 import type { FromWorker, ToWorker, WorkerConfig } from "./protocol.js";
 
 /** A worker that hung or died, with the input it had begun. */
 export interface WorkerFault {
-  kind: "crash" | "timeout";
+  kind: "crash" | "timeout" | "policy-error";
   /** Stable name of the failure mode (part of the finding's signature). */
   site: string;
   message: string;
@@ -97,14 +98,29 @@ export class Supervisor {
       if (now - state.lastBeatAt < this.#options.timeoutMs) return;
       const { input, truncated } = heartbeat.lastInput();
       state.terminating = "timeout";
+      const evidence = {
+        timeoutMs: this.#options.timeoutMs,
+        workerExecs: heartbeat.execs,
+        truncated,
+      };
+      // A user's policy hook that never returned is the policy's fault, named by its hook.
+      const hook = hookDescription(heartbeat.hookInProgress);
       this.#options.onFault(
-        {
-          kind: "timeout",
-          site: "execution-timeout",
-          message: `worker ${slot}: one execution ran past ${this.#options.timeoutMs} ms`,
-          input,
-          evidence: { timeoutMs: this.#options.timeoutMs, workerExecs: heartbeat.execs, truncated },
-        },
+        hook === undefined
+          ? {
+              kind: "timeout",
+              site: "execution-timeout",
+              message: `worker ${slot}: one execution ran past ${this.#options.timeoutMs} ms`,
+              input,
+              evidence,
+            }
+          : {
+              kind: "policy-error",
+              site: hook.hook,
+              message: `policy ${hook.policy} (${hook.file}): hook ${hook.hook} did not return within ${this.#options.timeoutMs} ms`,
+              input,
+              evidence: { ...evidence, ...hook, reason: "did not return" },
+            },
         slot,
       );
       void state.worker.terminate();

@@ -12,6 +12,8 @@ import { saveFinding } from "../engine/findings.js";
 import { loadTarget } from "../engine/load-target.js";
 import { minimize } from "../engine/minimize.js";
 import type { FuzzTarget } from "../engine/target.js";
+import { loadPolicyFiles } from "../../src/models/policy-load.js";
+import { watchHooks } from "../../src/models/policy.js";
 import { Board, Phase } from "./heartbeat.js";
 import type { FromWorker, ToWorker, WorkerConfig, WorkerCounters } from "./protocol.js";
 
@@ -25,6 +27,8 @@ const board = new Board(config.board);
 const heartbeat = board.slot(config.slot);
 const post = (message: FromWorker): void => port.postMessage(message);
 
+await loadPolicyFiles(config.policyFiles);
+watchHooks(heartbeat.hookView());
 const { target: loaded } = await loadTarget(config.target, {
   refresh: false,
   ...(config.targetModule !== undefined && { modulePath: config.targetModule }),

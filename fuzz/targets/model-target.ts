@@ -4,6 +4,8 @@
  * (for minimization), and the common `fuzz(data)` entry point that throws a FindingError.
  */
 import type { Model, ModelDefinition } from "../../src/models/model.js";
+import { policiesOfVariant, policyVariants } from "../../src/models/policies.js";
+import { isPolicyError, type PolicyError } from "../../src/models/policy.js";
 import { type Finding, FindingError } from "../../src/oracles/finding.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
@@ -63,7 +65,17 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
   ) {
     const index = trace.length;
     trace.push(def.encodeOp(op));
-    const result = model.apply(op);
+    let result: Result;
+    try {
+      result = model.apply(op);
+    } catch (error) {
+      if (!isPolicyError(error)) throw error;
+      return {
+        index,
+        result: undefined as Result,
+        finding: policyFinding(model.variant, error, index),
+      };
+    }
     if (sink && last) {
       const features = model.features();
       let slot = 0;
@@ -79,10 +91,40 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     return { index, result, finding: oracle.check(op, result, index) };
   }
 
+  /** A policy hook's fault as a finding: the hook, its arguments and the user's stack. */
+  function policyFinding(variant: string, error: PolicyError, index: number): Finding {
+    return {
+      kind: "policy-error",
+      model: def.name,
+      variant,
+      opIndex: index,
+      site: error.hook,
+      message: error.message,
+      evidence: {
+        policy: error.policy,
+        file: error.file,
+        hook: error.hook,
+        args: error.args,
+        reason: error.reason,
+        stack: error.userStack,
+      },
+    };
+  }
+
+  /** The finding with the user's policies of its variant named, if it runs any. */
+  function withPolicies(finding: Finding | null, variant: string): Finding | null {
+    if (finding === null) return null;
+    const policies = policiesOfVariant(def.name, variant);
+    if (policies.length > 0) finding.policy = policies.map(({ name, file }) => ({ name, file }));
+    return finding;
+  }
+
   function run(data: Uint8Array, variant: string, sink?: StateFeatureSink): TargetRun {
     const model = spec.newModel(variant);
     try {
-      return runModel(model, data, sink);
+      const out = runModel(model, data, sink);
+      withPolicies(out.finding, variant);
+      return out;
     } finally {
       spec.release?.(model);
     }
@@ -109,7 +151,7 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
   function replay(trace: readonly Record<string, unknown>[], variant: string): Finding | null {
     const model = spec.newModel(variant);
     try {
-      return replayOn(model, trace);
+      return withPolicies(replayOn(model, trace), variant);
     } finally {
       spec.release?.(model);
     }
@@ -132,7 +174,9 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
 
   return {
     name: def.name,
-    variants: def.variants.map((v) => v.name),
+    get variants() {
+      return [...def.variants.map((v) => v.name), ...policyVariants(def.name)];
+    },
     defaultVariant: def.defaultVariant,
     opBytes: spec.recordBytes,
     stateFeatures: Object.keys(spec.newModel(def.defaultVariant).features()),

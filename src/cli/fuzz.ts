@@ -8,6 +8,8 @@ import { defaultWorkers } from "../../bench/runner/pool.js";
 import { runCampaign } from "../../fuzz/campaign/campaign.js";
 import { CampaignInputError } from "../../fuzz/campaign/input-error.js";
 import type { FeedbackMode } from "../../fuzz/engine/engine.js";
+import { policyVariants } from "../models/policies.js";
+import { loadPolicyFiles } from "../models/policy-load.js";
 import { asUsageError } from "./bench.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
 import { commandUsage } from "./help.js";
@@ -30,6 +32,7 @@ export async function fuzzCommand(
   const { values, positionals } = parseOptions("fuzz", args, {
     target: { type: "string" },
     variant: { type: "string" },
+    policy: { type: "string", multiple: true },
     workers: { type: "string" },
     "max-time": { type: "string" },
     runs: { type: "string" },
@@ -61,6 +64,10 @@ export async function fuzzCommand(
   const maxLen = count("--max-len", values["max-len"]);
   if (maxLen === 0) throw new UsageError("fuzz: --max-len must be at least 1");
   const outDir = resolve(values.out ?? join("fuzz-out", values.target));
+  const policyFiles = values.policy ?? [];
+  await loadPolicyFiles(policyFiles);
+  // With policies for the target and no --variant, the campaign runs the first of them.
+  const variant = values.variant ?? policyVariants(values.target)[0];
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -70,7 +77,8 @@ export async function fuzzCommand(
   try {
     const outcome = await runCampaign({
       target: values.target,
-      ...(values.variant !== undefined && { variant: values.variant }),
+      ...(variant !== undefined && { variant }),
+      policyFiles,
       workers,
       seed: count("--seed", values.seed) ?? 1,
       outDir,

@@ -67,7 +67,8 @@ export class CmaOracle {
   }
 
   private checkAlloc(op: AllocOp, r: CmaAllocResult, index: number): Finding | null {
-    const policy = this.model.config.policy.kind;
+    const { policy: config } = this.model.config;
+    const policy = config.kind === "user" ? config.name : config.kind;
     const evidence = {
       op,
       outcome: r.outcome,

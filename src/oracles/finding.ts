@@ -19,6 +19,8 @@ export const FINDING_KINDS = [
   "invariant",
   "crash",
   "timeout",
+  // A user's policy hook threw, returned an invalid value or never returned.
+  "policy-error",
 ] as const;
 
 export type FindingKind = (typeof FINDING_KINDS)[number];
@@ -35,6 +37,8 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** Id of the known bug this matches, e.g. `iova-max32-stale`. */
   canary?: string;
+  /** The user's policy modules the variant runs (`--policy`), by name and file. */
+  policy?: { name: string; file: string }[];
 }
 
 /** Deduplication key: the canary, else kind + model + variant + site. */

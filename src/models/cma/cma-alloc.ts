@@ -6,21 +6,26 @@
  * 3. Loop: bitmap_find_next_zero_area_off at or after start; none -> end of the pass. Set the
  *    bits, alloc_contig_range; 0 -> done; else clear the bits; ret != -EBUSY -> stop; else
  *    start = index + mask + 1.
- * 4. End of a pass with ret == -EBUSY: fail-fast stops; retry(n, ms) and nofail (Goldsworthy
- *    v1 and v3/v4) msleep(ms) and rescan from 0 with ret = -ENOMEM; pin-wait never gets here,
- *    it waits on the busy page's pin and retries the same candidate.
- * 5. Failure without no_warn logs "cma: cma_alloc: <name>: alloc failed, req-size: N pages, ret: R"
+ * 4. A candidate that failed with -EBUSY: the policy's cma_alloc_busy hook moves on (upstream)
+ *    or waits on the busy page's pin and retries the same candidate (pin-wait).
+ * 5. End of a pass with ret == -EBUSY: the policy's cma_alloc hook fails (upstream) or sleeps
+ *    and rescans from 0 with ret = -ENOMEM (retry(n, ms) and nofail, Goldsworthy v1 and v3/v4).
+ * 6. Failure without no_warn logs "cma: cma_alloc: <name>: alloc failed, req-size: N pages, ret: R"
  *    and the free runs (cma_debug_show_areas).
  * A loop that passes the hang bound is a hang. Rescans that start from a state an earlier one
- * started from repeat its cycle of passes: whole cycles are accounted at once (./pass-cycle.ts).
+ * started from repeat its cycle of passes: whole cycles are accounted at once (./pass-cycle.ts),
+ * unless the policy's decisions read the pass number, the elapsed time, the clock or its random
+ * stream (then every pass runs).
  */
 import { allocContigRange, EBUSY, ENOMEM } from "../pagealloc/contig.js";
 import type { Mm } from "../pagealloc/mm.js";
 import type { Zone } from "../pagealloc/zone.js";
 import type { CmaArea } from "./area.js";
 import type { PinTable } from "./pins.js";
+import { __GFP_NOWARN, GFP_KERNEL } from "../pagealloc/gfp.js";
+import type { PolicyRuntime } from "../policy.js";
 import { PassCycle } from "./pass-cycle.js";
-import type { CmaPolicy } from "./variants.js";
+import type { CmaBusyArgs, CmaHooks, CmaPassArgs, PinKind } from "./policy.js";
 
 /** One cma_alloc call. */
 export interface CmaRequest {
@@ -67,7 +72,9 @@ export interface CmaContext {
   mm: Mm;
   area: CmaArea;
   pins: PinTable;
-  policy: CmaPolicy;
+  hooks: CmaHooks;
+  /** The hooks' context (clock, random stream). */
+  runtime: PolicyRuntime;
   hangNs: number;
   /** Account repeated cycles of rescans at once; false runs every pass (for tests). */
   fastForward: boolean;
@@ -79,7 +86,7 @@ const MAX_TRIED = 64;
 
 /** Runs cma_alloc(area, count, align, no_warn) under the context's policy. */
 export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
-  const { mm, area, pins, policy } = ctx;
+  const { mm, area, pins, hooks, runtime } = ctx;
   const startNs = mm.clock.now;
   const r: CmaAllocResult = {
     kind: "cma_alloc",
@@ -104,17 +111,28 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
   const mask = area.alignedMask(req.align);
   const offset = area.alignedOffset(req.align);
   const probe = (z: Zone, i: number) => pins.isPinned(z, i);
-  const cycle = ctx.fastForward ? new PassCycle(ctx, r, startNs) : null;
+  let cycle = ctx.fastForward ? new PassCycle(ctx, r, startNs) : null;
+  const gfp = req.noWarn ? GFP_KERNEL | __GFP_NOWARN : GFP_KERNEL;
+  const history = { read: false };
+  runtime.volatile = false;
   let start = 0;
   let retriedFree = -1;
   for (;;) {
     mm.clock.advance(BITMAP_SEARCH_NS);
     const no = area.findNextZeroAreaOff(start, nbits, mask, offset);
     if (no >= area.maxno) {
-      if (r.ret !== EBUSY || !anotherPass(policy, r.passes)) break;
+      if (r.ret !== EBUSY) break;
+      const sleepMs = hooks.cma_alloc(
+        new PassArgs(r, req, gfp, mm.clock.now - startNs, history),
+        runtime,
+      );
+      if (sleepMs === false) break;
+      // A decision that read the pass number, the time or the random stream may change in the
+      // next cycle: no cycle is skipped in this call from here on.
+      if (history.read || runtime.volatile) cycle = null;
       cycle?.passEnd();
       if (hung(ctx, r, startNs)) return finish(ctx, r, startNs);
-      msleep(mm, policy.kind === "retry" || policy.kind === "nofail" ? policy.sleepMs : 0);
+      msleep(mm, sleepMs);
       r.sleeps++;
       if (hung(ctx, r, startNs)) return finish(ctx, r, startNs);
       start = 0;
@@ -144,9 +162,14 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
     r.blocked[kind]++;
     r.lastPass[kind]++;
     if (pin.kind === "transient") r.pinEndNs = Math.max(r.pinEndNs ?? 0, pin.until);
-    if (policy.kind === "pin-wait" && (pin.kind !== "none" || retriedFree !== no)) {
+    const busy = new BusyArgs(pin.kind, pin.kind === "transient" ? pin.until : -1);
+    busy.retried = retriedFree === no;
+    busy.bitmap_no = no;
+    busy.fill(r, mm.clock.now - startNs, history);
+    if (hooks.cma_alloc_busy(busy, runtime) === "wait") {
       // Sleep on the page until its holder lets go (at once if it already has), then retry the
-      // same candidate. A page that is busy with no pin on it is retried once, then passed by.
+      // same candidate.
+      if (history.read || runtime.volatile) cycle = null;
       r.waits++;
       retriedFree = pin.kind === "none" ? no : -1;
       const wake =
@@ -165,11 +188,71 @@ export function cmaAlloc(ctx: CmaContext, req: CmaRequest): CmaAllocResult {
   return finish(ctx, r, startNs);
 }
 
-/** Whether the policy rescans after a pass that ended with -EBUSY (`passes` done so far). */
-function anotherPass(policy: CmaPolicy, passes: number): boolean {
-  if (policy.kind === "nofail") return true;
-  if (policy.kind === "retry") return passes - 1 < policy.retries;
-  return false;
+/** The cma_alloc hook's arguments; reading the pass number or the time marks `history`. */
+class PassArgs implements CmaPassArgs {
+  readonly count: number;
+  readonly align: number;
+  readonly busy_transient: number;
+  readonly busy_longterm: number;
+  readonly pin_end_ns: number;
+
+  constructor(
+    private readonly _r: CmaAllocResult,
+    req: CmaRequest,
+    readonly gfp: number,
+    private readonly _elapsed: number,
+    private readonly _history: { read: boolean },
+  ) {
+    this.count = req.count;
+    this.align = req.align;
+    this.busy_transient = _r.lastPass.transient;
+    this.busy_longterm = _r.lastPass.longterm;
+    this.pin_end_ns = _r.pinEndNs ?? -1;
+  }
+
+  get attempt(): number {
+    this._history.read = true;
+    return this._r.passes;
+  }
+
+  get elapsed_ns(): number {
+    this._history.read = true;
+    return this._elapsed;
+  }
+}
+
+/** The cma_alloc_busy hook's arguments; reading the pass number or the time marks `history`. */
+class BusyArgs implements CmaBusyArgs {
+  retried = false;
+  bitmap_no = 0;
+  private _passes = 0;
+  private _elapsed = 0;
+  private _history: { read: boolean } = { read: false };
+
+  constructor(
+    readonly pin: PinKind,
+    pinUntil: number,
+  ) {
+    this.pin_end_ns = pin === "longterm" ? Number.POSITIVE_INFINITY : pinUntil;
+  }
+
+  readonly pin_end_ns: number;
+
+  fill(r: CmaAllocResult, elapsed: number, history: { read: boolean }): void {
+    this._passes = r.passes;
+    this._elapsed = elapsed;
+    this._history = history;
+  }
+
+  get attempt(): number {
+    this._history.read = true;
+    return this._passes;
+  }
+
+  get elapsed_ns(): number {
+    this._history.read = true;
+    return this._elapsed;
+  }
 }
 
 /** msleep(ms): schedule_timeout_uninterruptible(msecs_to_jiffies(ms) + 1), woken on a tick. */

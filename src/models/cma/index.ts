@@ -5,6 +5,7 @@
  * out).
  */
 import type { ModelDefinition } from "../model.js";
+import { userPolicies } from "../policy.js";
 import { CmaModel, type CmaResult } from "./model.js";
 import { type CmaOp, decodeCmaOp, encodeCmaOp } from "./ops.js";
 import { CMA_VARIANTS, DEFAULT_CMA_VARIANT, findCmaVariant } from "./variants.js";
@@ -46,7 +47,7 @@ export const cmaModel: ModelDefinition<CmaOp, CmaResult> = {
   create(variant, context) {
     const config = findCmaVariant(variant);
     if (config === undefined) {
-      const names = CMA_VARIANTS.map((v) => v.name).join(", ");
+      const names = [...CMA_VARIANTS, ...userPolicies("cma")].map((v) => v.name).join(", ");
       throw new RangeError(`unknown cma variant "${variant}" (known: ${names}, retry-<n>x<ms>ms)`);
     }
     return new CmaModel(config, context);

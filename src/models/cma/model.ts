@@ -12,6 +12,7 @@ import { PageallocModel, type PageallocResult } from "../pagealloc/model.js";
 import { findPageallocVariant } from "../pagealloc/variants.js";
 import { K_CMA, type Zone } from "../pagealloc/zone.js";
 import type { Rng } from "../../sim/rng.js";
+import { PolicyRuntime } from "../policy.js";
 import { CmaArea } from "./area.js";
 import { type CmaAllocResult, cmaAlloc } from "./cma-alloc.js";
 import { type CmaDump, dumpCma } from "./dump.js";
@@ -53,6 +54,8 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
   readonly live = new Map<number, number>();
   private lastOutcome = 0;
   private readonly rng: Rng;
+  /** The policy hooks' context: this model's clock and the policy's own random stream. */
+  private readonly runtime: PolicyRuntime;
   /** Fast-forward cma_alloc's repeated rescan cycles (./pass-cycle.ts); false runs every pass. */
   fastForward = true;
 
@@ -61,6 +64,7 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
     private readonly context: ModelContext,
   ) {
     this.rng = context.rng.split("pins");
+    this.runtime = new PolicyRuntime(context.clock, () => context.rng.split("policy"));
   }
 
   get variant(): string {
@@ -97,7 +101,8 @@ export class CmaModel implements Model<CmaOp, CmaResult> {
             mm,
             area: this.areaState,
             pins: this.pinTable,
-            policy: this.config.policy,
+            hooks: this.config.hooks,
+            runtime: this.runtime,
             hangNs: this.hangNs,
             fastForward: this.fastForward,
           },

@@ -7,10 +7,12 @@
  * exactly the state at the start of an earlier one, with no pin ending and no timer due in
  * between, the loop repeats that cycle of passes until something outside it changes. The
  * detector then adds whole cycles at once (clock, result counters and the page allocator's
- * counters, each by its per-cycle step) up to the hang bound, the next pin change, the next timer
- * or a finite retry's last pass, and leaves the rest (less than one cycle) to the loop itself, so
+ * counters, each by its per-cycle step) up to the hang bound, the next pin change or the next
+ * timer, and leaves the rest (less than one cycle) to the loop itself, so
  * the verdict, the latency, the counters and the final state are those of running every pass. A
- * nofail cycle of one pass that only the bound stops is run to its verdict in closed form.
+ * cycle of one pass that only the bound stops (nofail) is run to its verdict in closed form.
+ * cma_alloc only uses the detector while the policy's decisions read nothing but the state:
+ * a decision that reads the pass number or the time (a finite retry) runs every pass.
  *
  * A cycle of one pass is confirmed against a copy of the previous rescan's state (taken at every
  * rescan); a longer one is confirmed one cycle after its fingerprint first came back, as the page
@@ -108,12 +110,12 @@ export class PassCycle {
   }
 
   /**
-   * Adds whole cycles of base -> last; false when not even one fits. A nofail cycle of one pass
+   * Adds whole cycles of base -> last; false when not even one fits. A cycle of one pass
    * that only the hang bound stops is run to its end: the last pass leaves the state as it found
    * it, so the verdict comes at its end or after its sleep, whichever first reaches the bound.
    */
   private skipCycles(base: Mark, last: Mark): boolean | "hang" {
-    const { mm, pins, policy, hangNs } = this.ctx;
+    const { mm, pins, hangNs } = this.ctx;
     const r = this.r;
     const period = last.now - base.now;
     const passes = last.passes - base.passes;
@@ -124,16 +126,13 @@ export class PassCycle {
     const change = Math.min(pins.nextChange(), mm.clock.nextTimerAt() ?? Number.POSITIVE_INFINITY);
     if (change < Number.POSITIVE_INFINITY)
       whole = Math.min(whole, Math.floor((change - last.now) / period));
-    if (policy.kind === "retry")
-      whole = Math.min(whole, Math.floor((policy.retries + 1 - r.passes) / passes));
     if (whole <= 0) return false;
     mm.clock.advance(whole * period);
     r.passes += whole * passes;
     r.sleeps += whole * (last.sleeps - base.sleeps);
     this.addCounts(base, last, whole);
     const end = this.ended;
-    if (policy.kind !== "nofail" || passes !== 1 || whole !== toBound || end === undefined)
-      return true;
+    if (passes !== 1 || whole !== toBound || end === undefined) return true;
     const passNs = end.now - base.now;
     if (mm.clock.now + passNs > change) return true;
     this.addCounts(base, end, 1);

@@ -5,17 +5,24 @@
  * general finite retry; only the declared variants are listed for the CLI.
  */
 import type { VariantInfo } from "../model.js";
+import { findUserPolicy } from "../policy.js";
+import { type CmaHooks, FAIL_FAST, nofailHooks, PIN_WAIT, retryHooks } from "./policy.js";
 
-/** How cma_alloc reacts when a whole pass over the bitmap ended with -EBUSY. */
+/**
+ * How cma_alloc reacts when a whole pass over the bitmap ended with -EBUSY, as data (for reports
+ * and the oracle's site names); `user` is a policy module's. The model only asks the hooks.
+ */
 export type CmaPolicy =
   | { kind: "fail-fast" }
   | { kind: "retry"; retries: number; sleepMs: number }
   | { kind: "nofail"; sleepMs: number }
-  | { kind: "pin-wait" };
+  | { kind: "pin-wait" }
+  | { kind: "user"; name: string; file: string };
 
-/** One CMA variant: its policy and kernel reference. */
+/** One CMA variant: its policy, the hooks that carry it out, and its kernel reference. */
 export interface CmaVariant extends VariantInfo {
   policy: CmaPolicy;
+  hooks: CmaHooks;
 }
 
 const FILE = "mm/cma.c, mm/page_alloc.c";
@@ -31,6 +38,7 @@ export const CMA_VARIANTS: readonly CmaVariant[] = [
         "Upstream: one pass over the bitmap; a busy candidate moves start to index + mask + 1; NULL after the pass, no sleep, no rescan.",
     },
     policy: { kind: "fail-fast" },
+    hooks: FAIL_FAST,
   },
   retryVariant(5, 100),
   {
@@ -42,6 +50,7 @@ export const CMA_VARIANTS: readonly CmaVariant[] = [
         "With __GFP_NOFAIL, a pass that ended with -EBUSY sleeps msleep(CONFIG_CMA_RETRY_SLEEP_DURATION = 100) and rescans from 0, forever; -ENOMEM still fails.",
     },
     policy: { kind: "nofail", sleepMs: 100 },
+    hooks: nofailHooks(100),
   },
   {
     name: "pin-wait",
@@ -52,6 +61,7 @@ export const CMA_VARIANTS: readonly CmaVariant[] = [
         "A candidate that is busy because of a pinned page waits until that page's pin drops (a sleeping lock shared with the pin holder), then retries the same candidate; a pin that never drops is waited on forever.",
     },
     policy: { kind: "pin-wait" },
+    hooks: PIN_WAIT,
   },
 ];
 
@@ -68,11 +78,36 @@ export function retryVariant(retries: number, sleepMs: number): CmaVariant {
       differs: `A pass that ended with -EBUSY sleeps msleep(${sleepMs}) and rescans from 0, at most ${retries} times (${retries + 1} passes).`,
     },
     policy: { kind: "retry", retries, sleepMs },
+    hooks: retryHooks(retries, sleepMs),
   };
 }
 
-/** Looks a variant up (`nofail`, `cma@nofail`, any `retry-<n>x<ms>ms`); undefined when unknown. */
+/**
+ * Looks a variant up (`nofail`, `cma@nofail`, any `retry-<n>x<ms>ms`, or a loaded policy
+ * module's name); undefined when unknown.
+ */
 export function findCmaVariant(name: string): CmaVariant | undefined {
+  return findBuiltinCmaVariant(name) ?? userCmaVariant(name);
+}
+
+/** A loaded policy module as a variant: its base's hooks with the module's in their place. */
+function userCmaVariant(name: string): CmaVariant | undefined {
+  const user = findUserPolicy("cma", name);
+  const base = user && findBuiltinCmaVariant(user.base);
+  if (user === undefined || base === undefined) return undefined;
+  return {
+    name: user.name,
+    kernel: {
+      ...base.kernel,
+      differs: `${user.description} (policy ${user.file}, from ${base.name})`,
+    },
+    policy: { kind: "user", name: user.name, file: user.file },
+    hooks: { ...base.hooks, ...user.hooks } as CmaHooks,
+  };
+}
+
+/** A built-in variant by name. */
+export function findBuiltinCmaVariant(name: string): CmaVariant | undefined {
   const bare = name.startsWith("cma@") ? name.slice(4) : name;
   const declared = CMA_VARIANTS.find((v) => v.name === bare);
   if (declared !== undefined) return declared;

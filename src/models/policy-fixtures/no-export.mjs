@@ -1,0 +1,2 @@
+// Exports nothing dmafuzz can use.
+export const name = "nothing";

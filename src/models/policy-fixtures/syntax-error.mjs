@@ -1,0 +1,5 @@
+export default {
+  name: "broken",
+  model: "cma",
+  hooks: { cma_alloc() { return 10 }
+};
