@@ -5,6 +5,10 @@
  */
 import { CMA_HOOKS } from "./cma/policy.js";
 import { CMA_VARIANTS, findBuiltinCmaVariant } from "./cma/variants.js";
+import { NONCONTIG_HOOKS } from "./noncontig/policy.js";
+import { NONCONTIG_VARIANTS } from "./noncontig/variants.js";
+import { PAGEALLOC_HOOKS } from "./pagealloc/policy.js";
+import { PAGEALLOC_VARIANTS } from "./pagealloc/variants.js";
 import {
   findUserPolicy,
   guardHook,
@@ -32,6 +36,18 @@ export const POLICY_INTERFACES: readonly PolicyInterface[] = [
     hooks: CMA_HOOKS,
     hasBase: (name) => findBuiltinCmaVariant(name) !== undefined,
     baseNames: [...CMA_VARIANTS.map((v) => v.name), "retry-<n>x<ms>ms"],
+  },
+  {
+    model: "pagealloc",
+    hooks: PAGEALLOC_HOOKS,
+    hasBase: (name) => PAGEALLOC_VARIANTS.some((v) => v.name === name),
+    baseNames: PAGEALLOC_VARIANTS.map((v) => v.name),
+  },
+  {
+    model: "noncontig",
+    hooks: NONCONTIG_HOOKS,
+    hasBase: (name) => NONCONTIG_VARIANTS.some((v) => v.name === name),
+    baseNames: NONCONTIG_VARIANTS.map((v) => v.name),
   },
 ];
 
@@ -70,6 +86,8 @@ export function registerPolicyModule(exported: unknown, file: string): UserPolic
     typeof m.description === "string"
       ? m.description
       : `${m.name}: ${m.base} with ${Object.keys(hooks).join(", ")}`;
+  if (m.saturation !== undefined && !(Number.isSafeInteger(m.saturation) && m.saturation > 0))
+    return `"saturation" must be a positive integer (got ${JSON.stringify(m.saturation)})`;
   const user: UserPolicy = {
     name: m.name,
     model: iface.model,
@@ -77,6 +95,7 @@ export function registerPolicyModule(exported: unknown, file: string): UserPolic
     description,
     file,
     hooks,
+    ...(m.saturation !== undefined && { saturation: m.saturation }),
   };
   registerPolicy(user);
   return user;

@@ -42,6 +42,12 @@ export interface PolicyModule {
   base: string;
   /** One sentence for `dmafuzz list` and reports. */
   description?: string;
+  /**
+   * For retry-loop hooks that read a retry counter: from this count on (default 64) the hook
+   * decides the same way, so the hang detector may take loops that differ only above it as
+   * repeats. A hook whose decision changes later must say so here.
+   */
+  saturation?: number;
   /** Hooks by their kernel function's name. */
   hooks: Record<string, unknown>;
 }
@@ -53,6 +59,7 @@ export interface UserPolicy {
   base: string;
   description: string;
   file: string;
+  saturation?: number;
   /** The user's hooks, guarded and validated, by hook name. */
   hooks: Record<string, (...args: never[]) => unknown>;
 }
@@ -109,7 +116,10 @@ export class PolicyError extends Error {
 }
 
 /** Checks a hook's return value: the value the model uses, or a string saying what is wrong. */
-export type HookValidator = (value: unknown) => { ok: true; value: unknown } | string;
+export type HookValidator = (
+  value: unknown,
+  args?: unknown,
+) => { ok: true; value: unknown } | string;
 
 /** The hook context of one model instance: its clock and the policy's own random stream. */
 export class PolicyRuntime implements HookContext {
@@ -256,7 +266,7 @@ export function guardHook(
       performance.now = perfNow;
       if (watch !== null) watch[0] = 0;
     }
-    const checked = validate(value);
+    const checked = validate(value, args[0]);
     if (typeof checked === "string")
       throw new PolicyError(policy.name, policy.file, hook, plain(args[0]), checked, "");
     return checked.value;

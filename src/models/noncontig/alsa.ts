@@ -1,6 +1,6 @@
 /**
  * ALSA's SG buffer allocation (sound/core/memalloc.c, v6.3-v6.11: the v6.6 and v6.8 code is the
- * same here) under the policies of ./variants.ts: snd_dma_noncontig_alloc, snd_dma_sg_fallback_alloc
+ * same here); where the policies of ./variants.ts differ it asks the hooks of ./policy.ts: snd_dma_noncontig_alloc, snd_dma_sg_fallback_alloc
  * and do_alloc_pages. Checked against a v6.3-v6.11-era copy of memalloc.c (DEFAULT_GFP =
  * GFP_KERNEL|__GFP_RETRY_MAYFAIL|__GFP_NOWARN since a61c7d88d38c, no __GFP_COMP; the Xen PV branch
  * of "ALSA: memalloc: Workaround for Xen PV" (2023), removed only in v6.12 by 9408ace468c3) and
@@ -36,45 +36,15 @@ import {
   type PathResult,
 } from "./device.js";
 import { dmaAllocNoncontiguous, freeChunk } from "./noncontig.js";
-import type { AlsaPolicy } from "./variants.js";
+import { gfpOf, type NoncontigHooks } from "./policy.js";
 
-/** DEFAULT_GFP since a61c7d88d38c (and DEFAULT_GFP_RETRY of iwai-b). */
-export const GFP_MAYFAIL = G.GFP_KERNEL | G.__GFP_RETRY_MAYFAIL | G.__GFP_NOWARN;
-/** do_alloc_pages' mask, and DEFAULT_GFP before a61c7d88d38c (without __GFP_COMP). */
-export const GFP_NORETRY = G.GFP_KERNEL | G.__GFP_NORETRY | G.__GFP_NOWARN;
-/** The fallback's first chunk: 4095 pages, so a page count fits the low bits of an address. */
-const MAX_CHUNK_PAGES = 4095;
-
-/** Iwai's default_gfp(size) of 15 Feb 2024: don't allocate intensively for high-order pages. */
-function defaultGfp(pages: number): G.Gfp {
-  return pages > 1 ? GFP_NORETRY : GFP_MAYFAIL;
-}
-
-/** The gfp snd_dma_noncontig_alloc passes to dma_alloc_noncontiguous. */
-export function noncontigGfp(policy: AlsaPolicy, iommu: boolean, pages: number): G.Gfp {
-  switch (policy) {
-    case "upstream":
-    case "xen-pv":
-      return GFP_MAYFAIL;
-    case "noretry-nonIOMMU":
-      return iommu ? GFP_MAYFAIL : GFP_MAYFAIL | G.__GFP_NORETRY;
-    case "iwai-a":
-      return defaultGfp(pages);
-    case "iwai-b":
-      // 16 Feb 2024: DEFAULT_GFP (now __GFP_NORETRY) whatever the size; DEFAULT_GFP_RETRY only
-      // when get_dma_ops() is set.
-      return iommu ? GFP_MAYFAIL : GFP_NORETRY;
-    case "noretry-legacy":
-      return GFP_NORETRY;
-  }
-}
-
-/**
- * do_alloc_pages' gfp for one fallback chunk (not Xen PV): iwai-a default_gfp(size), iwai-b
- * DEFAULT_GFP_RETRY for size <= PAGE_SIZE else DEFAULT_GFP; the same split by chunk size.
- */
-function chunkGfp(policy: AlsaPolicy, chunk: number): G.Gfp {
-  return policy === "iwai-a" || policy === "iwai-b" ? defaultGfp(chunk) : GFP_NORETRY;
+/** The variant's policy as the allocation paths use it. */
+export interface AlsaConfig {
+  hooks: NoncontigHooks;
+  /** An x86 Xen PV guest. */
+  xenPv: boolean;
+  /** The page allocator variant's name, for the hooks. */
+  pagealloc: string;
 }
 
 /**
@@ -127,53 +97,51 @@ function xenCoherent(mm: Mm, pages: number, gfp: G.Gfp, task: DmaTask, out: Path
 }
 
 /**
- * snd_dma_sg_fallback_alloc: chunks of min(remaining, chunk) pages; a failed chunk halves
- * (chunk = PAGE_SIZE << get_order(chunk / 2)) and never grows again; a failed single page frees
- * everything and fails.
+ * snd_dma_sg_fallback_alloc: chunks of the sizes the policy's snd_dma_sg_fallback_alloc hook
+ * gives (upstream: 4095 pages, halved after a failure, never grown again); a chunk size of 0
+ * frees everything and fails.
  */
 export function sgFallbackAlloc(
   mm: Mm,
-  policy: AlsaPolicy,
+  config: AlsaConfig,
   dev: Device,
   pages: number,
   task: DmaTask,
 ): PathResult {
   const out = emptyPath();
-  const xen = policy === "xen-pv";
+  const { hooks, xenPv } = config;
+  const rt = mm.policy;
   let size = pages;
-  let chunk = MAX_CHUNK_PAGES;
+  let chunk = 0;
+  let failed = false;
   while (size > 0) {
-    chunk = Math.min(size, chunk);
+    const args = { remaining_pages: size, chunk_pages: chunk, failed };
+    chunk = hooks.snd_dma_sg_fallback_alloc(args, rt);
+    if (chunk === 0) return giveUp(mm, out, "fail");
+    const gfp = gfpOf(
+      hooks.do_alloc_pages({ chunk_pages: chunk, remaining_pages: size, xen_pv: xenPv }, rt),
+    );
     let got: Omit<Chunk, "pages"> | null | "hang";
-    if (xen) got = xenCoherent(mm, chunk, xenGfp(policy, size), task, out);
+    if (xenPv) got = xenCoherent(mm, chunk, gfp, task, out);
     else {
-      const pfn = doAllocPages(mm, dev, chunk, chunkGfp(policy, chunk), task, out);
+      const pfn = doAllocPages(mm, dev, chunk, gfp, task, out);
       got = pfn === null || pfn === "hang" ? pfn : { pfn, order: 0 };
     }
-    if (got === "hang" || got === null) {
-      if (got === null && chunk > 1) {
-        chunk = 2 ** pagesOrder(Math.ceil(chunk / 2));
-        continue;
-      }
-      for (const c of out.chunks) freeChunk(mm, c);
-      out.chunks = [];
-      out.outcome = got === "hang" ? "hang" : "fail";
-      return out;
-    }
+    if (got === "hang") return giveUp(mm, out, "hang");
+    failed = got === null;
+    if (got === null) continue;
     out.chunks.push({ ...got, pages: chunk });
     size -= chunk;
   }
   return out;
 }
 
-/**
- * The Xen PV chunk gfp: DEFAULT_GFP of the policy; iwai-a passes default_gfp(size) of the bytes
- * still to allocate, iwai-b leaves the call on DEFAULT_GFP (__GFP_NORETRY in that patch). Only the
- * xen-pv policy runs as a Xen PV guest, so only its DEFAULT_GFP (__GFP_RETRY_MAYFAIL) is used today.
- */
-function xenGfp(policy: AlsaPolicy, remaining: number): G.Gfp {
-  if (policy === "iwai-a") return defaultGfp(remaining);
-  return policy === "noretry-legacy" || policy === "iwai-b" ? GFP_NORETRY : GFP_MAYFAIL;
+/** Frees every chunk taken and ends the path with `outcome`. */
+function giveUp(mm: Mm, out: PathResult, outcome: "fail" | "hang"): PathResult {
+  for (const c of out.chunks) freeChunk(mm, c);
+  out.chunks = [];
+  out.outcome = outcome;
+  return out;
 }
 
 /** Which way an ALSA SG buffer was allocated. */
@@ -185,17 +153,21 @@ export type SndPath = "noncontig" | "fallback";
  */
 export function sndDmaNoncontigAlloc(
   mm: Mm,
-  policy: AlsaPolicy,
+  config: AlsaConfig,
   dev: Device,
   pages: number,
   task: DmaTask,
 ): PathResult & { path: SndPath } {
-  if (policy === "xen-pv")
-    return { ...sgFallbackAlloc(mm, policy, dev, pages, task), path: "fallback" };
-  const gfp = noncontigGfp(policy, dev.iommu !== "none", pages);
-  const first = dmaAllocNoncontiguous(mm, dev, pages, gfp, false, task);
-  if (first.outcome !== "fail" || dev.iommu !== "none") return { ...first, path: "noncontig" };
-  const second = sgFallbackAlloc(mm, policy, dev, pages, task);
+  const iommu = dev.iommu !== "none";
+  const args = { pages, iommu, xen_pv: config.xenPv, pagealloc: config.pagealloc };
+  const choice = config.hooks.snd_dma_noncontig_alloc(args, mm.policy);
+  if (choice === "fallback")
+    return { ...sgFallbackAlloc(mm, config, dev, pages, task), path: "fallback" };
+  const gfp = gfpOf(choice);
+  const first = dmaAllocNoncontiguous(mm, dev, pages, gfp, false, task, config.hooks);
+  if (first.outcome !== "fail" || !config.hooks.snd_dma_noncontig_alloc_fallback(args, mm.policy))
+    return { ...first, path: "noncontig" };
+  const second = sgFallbackAlloc(mm, config, dev, pages, task);
   return {
     ...second,
     calls: [...first.calls, ...second.calls],

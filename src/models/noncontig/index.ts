@@ -3,11 +3,12 @@
  * path) and ALSA's SG buffer allocation under six policies, on the page allocator model (see
  * ./README.md for what is exact, simplified and left out).
  */
-import { type ModelDefinition, requireVariant } from "../model.js";
+import type { ModelDefinition } from "../model.js";
 import { pageallocExpectation } from "../pagealloc/index.js";
 import { NoncontigModel, type NoncontigResult } from "./model.js";
 import { decodeNoncontigOp, encodeNoncontigOp, isPageallocOp, type NoncontigOp } from "./ops.js";
-import { DEFAULT_NONCONTIG_VARIANT, NONCONTIG_VARIANTS } from "./variants.js";
+import { userPolicies } from "../policy.js";
+import { DEFAULT_NONCONTIG_VARIANT, findNoncontigVariant, NONCONTIG_VARIANTS } from "./variants.js";
 
 /** The golden-trace fields of a result. */
 export function noncontigExpectation(
@@ -33,7 +34,12 @@ export const noncontigModel: ModelDefinition<NoncontigOp, NoncontigResult> = {
   encodeOp: encodeNoncontigOp,
   expectationOf: noncontigExpectation,
   create(variant, context) {
-    return new NoncontigModel(requireVariant("noncontig", NONCONTIG_VARIANTS, variant), context);
+    const config = findNoncontigVariant(variant);
+    if (config === undefined) {
+      const names = [...NONCONTIG_VARIANTS, ...userPolicies("noncontig")].map((v) => v.name);
+      throw new RangeError(`unknown noncontig variant "${variant}" (known: ${names.join(", ")})`);
+    }
+    return new NoncontigModel(config, context);
   },
 };
 

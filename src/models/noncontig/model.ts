@@ -73,9 +73,10 @@ export class NoncontigModel implements Model<NoncontigOp, NoncontigResult> {
       case "snd_alloc": {
         const task = { comm: op.comm, worker: op.worker };
         const start = this.context.clock.now;
+        const { hooks, xenPv, pagealloc } = this.config;
         const r = sndDmaNoncontigAlloc(
           this.pages.mm,
-          this.config.policy,
+          { hooks, xenPv, pagealloc: pagealloc.name },
           this.device,
           op.pages,
           task,
@@ -101,7 +102,15 @@ export class NoncontigModel implements Model<NoncontigOp, NoncontigResult> {
     const gfp = parseGfp(gfpText);
     if (typeof gfp === "string") throw new OpRejected(gfp);
     const start = this.context.clock.now;
-    const r = dmaAllocNoncontiguous(this.pages.mm, this.device, pages, gfp, single, task);
+    const r = dmaAllocNoncontiguous(
+      this.pages.mm,
+      this.device,
+      pages,
+      gfp,
+      single,
+      task,
+      this.config.hooks,
+    );
     return this.finish(
       "noncontig_alloc",
       pages,

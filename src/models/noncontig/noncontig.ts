@@ -32,6 +32,7 @@ import {
 import * as G from "../pagealloc/gfp.js";
 import { MAX_ORDER } from "../pagealloc/layout.js";
 import type { Mm } from "../pagealloc/mm.js";
+import { gfpOf, type NoncontigHooks } from "./policy.js";
 import {
   type Chunk,
   type Device,
@@ -75,7 +76,8 @@ function giveBack(mm: Mm, out: PathResult, outcome: "fail" | "hang"): PathResult
 
 /**
  * __iommu_dma_alloc_pages: orders from the pgsize bitmap (orders 0..MAX_ORDER; SINGLE_PAGES ->
- * the smallest), narrowed to floor(log2(count)) per chunk, highest first; __GFP_NORETRY unless
+ * the smallest), narrowed to floor(log2(count)) per chunk, highest first; the policy's
+ * __iommu_dma_alloc_pages hook gives each try's gfp (upstream: __GFP_NORETRY unless
  * it is the smallest order left; a failed order is dropped for the rest of the request; a block
  * is split into pages. gfp gains __GFP_NOWARN | __GFP_HIGHMEM.
  */
@@ -86,6 +88,7 @@ export function iommuAllocPages(
   callerGfp: G.Gfp,
   singlePages: boolean,
   task: DmaTask,
+  hooks: Pick<NoncontigHooks, "__iommu_dma_alloc_pages">,
 ): PathResult {
   const out = emptyPath();
   let orderMask = pgsizeOrders(dev.iommu) & ((2 << MAX_ORDER) - 1);
@@ -97,7 +100,8 @@ export function iommuAllocPages(
     let got: Chunk | null = null;
     while (orderMask !== 0) {
       const order = 31 - Math.clz32(orderMask);
-      const flags = orderMask > 1 << order ? gfp | G.__GFP_NORETRY : gfp;
+      const args = { gfp, order, smallest: orderMask <= 1 << order };
+      const flags = gfpOf(hooks.__iommu_dma_alloc_pages(args, mm.policy));
       const r = request(mm, out, "iommu", order, flags, task);
       if (r.outcome === "hang") return giveBack(mm, out, "hang");
       if (r.outcome === "ok" && r.pfn !== null) {
@@ -163,8 +167,9 @@ export function dmaAllocNoncontiguous(
   gfp: G.Gfp,
   singlePages: boolean,
   task: DmaTask,
+  hooks: Pick<NoncontigHooks, "__iommu_dma_alloc_pages">,
 ): PathResult {
   if (noncontigRejects(dev, gfp) !== null) return { ...emptyPath(), outcome: "fail" };
   if (dev.iommu === "none") return directAllocPages(mm, dev, pages, gfp, task);
-  return iommuAllocPages(mm, { ...dev, iommu: dev.iommu }, pages, gfp, singlePages, task);
+  return iommuAllocPages(mm, { ...dev, iommu: dev.iommu }, pages, gfp, singlePages, task, hooks);
 }

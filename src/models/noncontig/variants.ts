@@ -4,6 +4,8 @@
  * v6.8 with 803de9000f33), named `<policy>@<pagealloc>`, e.g. `upstream@v6.6`.
  */
 import type { VariantInfo } from "../model.js";
+import { findUserPolicy } from "../policy.js";
+import { ALSA_POLICY_HOOKS, type NoncontigHooks } from "./policy.js";
 import {
   findPageallocVariant,
   PAGEALLOC_VARIANTS,
@@ -49,10 +51,16 @@ const POLICY_TEXT: Record<AlsaPolicy, { commits?: string[]; differs: string }> =
   },
 };
 
-/** One noncontig variant: the ALSA policy and the page allocator beneath it. */
+/** One noncontig variant: the ALSA policy, its hooks, and the page allocator beneath it. */
 export interface NoncontigVariant extends VariantInfo {
+  /** The built-in policy, or the built-in a user's policy module starts from. */
   policy: AlsaPolicy;
+  hooks: NoncontigHooks;
+  /** An x86 Xen PV guest (the xen-pv policy's platform). */
+  xenPv: boolean;
   pagealloc: PageallocVariant;
+  /** The user's policy module, for a policy variant. */
+  file?: string;
 }
 
 /** All variants: every policy on every page allocator variant. */
@@ -63,6 +71,8 @@ export const NONCONTIG_VARIANTS: readonly NoncontigVariant[] = ALSA_POLICIES.fla
     return {
       name: `${policy}@${pa.name}`,
       policy,
+      hooks: ALSA_POLICY_HOOKS[policy],
+      xenPv: policy === "xen-pv",
       pagealloc: findPageallocVariant(pa.name) as PageallocVariant,
       kernel: {
         file: "sound/core/memalloc.c, kernel/dma/mapping.c, kernel/dma/direct.c, drivers/iommu/dma-iommu.c",
@@ -76,3 +86,50 @@ export const NONCONTIG_VARIANTS: readonly NoncontigVariant[] = ALSA_POLICIES.fla
 
 /** The variant used when none is named. */
 export const DEFAULT_NONCONTIG_VARIANT = "upstream@v6.8";
+
+/**
+ * A variant by name: a built-in `<policy>@<pagealloc>`, the same over a page allocator policy
+ * module (`upstream@<module>`), or an ALSA policy module's name (on its base's page allocator).
+ */
+export function findNoncontigVariant(name: string): NoncontigVariant | undefined {
+  const bare = name.startsWith("noncontig@") ? name.slice(10) : name;
+  const builtin = NONCONTIG_VARIANTS.find((v) => v.name === bare);
+  if (builtin !== undefined) return builtin;
+  const user = findUserPolicy("noncontig", bare);
+  if (user !== undefined) {
+    const base = NONCONTIG_VARIANTS.find((v) => v.name === user.base);
+    if (base === undefined) return undefined;
+    return {
+      ...base,
+      name: user.name,
+      kernel: {
+        ...base.kernel,
+        differs: `${user.description} (policy ${user.file}, from ${base.name})`,
+      },
+      hooks: { ...base.hooks, ...user.hooks } as NoncontigHooks,
+      file: user.file,
+    };
+  }
+  const at = bare.lastIndexOf("@");
+  const policy = ALSA_POLICIES.find((p) => p === bare.slice(0, at));
+  const pagealloc = findPageallocVariant(bare.slice(at + 1));
+  if (policy === undefined || pagealloc?.file === undefined) return undefined;
+  const base = NONCONTIG_VARIANTS.find((v) => v.name === `${policy}@${findBase(pagealloc)}`);
+  return (
+    base && {
+      ...base,
+      name: bare,
+      pagealloc,
+      kernel: {
+        ...base.kernel,
+        version: pagealloc.name,
+        differs: `${base.kernel.differs} Page allocator policy ${pagealloc.name}: ${pagealloc.kernel.differs}`,
+      },
+    }
+  );
+}
+
+/** The built-in page allocator variant a policy module's variant starts from. */
+function findBase(pagealloc: PageallocVariant): string {
+  return findUserPolicy("pagealloc", pagealloc.name)?.base ?? pagealloc.name;
+}

@@ -17,7 +17,8 @@ import {
   rmqueueBuddy,
 } from "./buddy.js";
 import { COST } from "./costs.js";
-import { GFP_ALLOWED_ALL, type TaskScope, ZONE_DMA32, ZONE_NORMAL } from "./gfp.js";
+import { PolicyRuntime } from "../policy.js";
+import { GFP_ALLOWED_ALL, type Gfp, type TaskScope, ZONE_DMA32, ZONE_NORMAL } from "./gfp.js";
 import type { Node } from "./node.js";
 import type { PageallocVariant } from "./variants.js";
 import { wmarkPages, zoneWatermarkFast } from "./watermarks.js";
@@ -82,6 +83,12 @@ export class Mm {
   };
   readonly fallbackStats: FallbackStats = { steals: 0, boosts: 0 };
 
+  /** The policy hooks' context: the clock and the policy's own random stream. */
+  readonly policy: PolicyRuntime;
+  /** gfp_compaction_allowed's answer for one gfp, asked once per allocation (-1: not asked). */
+  private compactGfp = -1;
+  private compactAllowed = true;
+
   constructor(
     readonly node: Node,
     readonly variant: PageallocVariant,
@@ -90,6 +97,7 @@ export class Mm {
     swapPages: number,
     hangNs: number,
   ) {
+    this.policy = new PolicyRuntime(clock, () => rng.split("policy"));
     this.swapFree = swapPages;
     this.hangNs = hangNs;
     // build_zonerefs_node (v5.18+ e553f62f10d9): populated zones, so a ZONE_DMA with present
@@ -103,6 +111,20 @@ export class Mm {
   }
 
   private readonly zonelists: Zone[][];
+
+  /** The variant's gfp_compaction_allowed(gfp), asked once per allocation and gfp. */
+  compactionAllowed(gfp: Gfp): boolean {
+    if (gfp !== this.compactGfp) {
+      this.compactAllowed = this.variant.hooks.gfp_compaction_allowed({ gfp }, this.policy);
+      this.compactGfp = gfp;
+    }
+    return this.compactAllowed;
+  }
+
+  /** A new allocation: gfp_compaction_allowed is asked again. */
+  forgetCompactionAllowed(): void {
+    this.compactGfp = -1;
+  }
 
   /** The zonelist for a highest zone index: populated zones at or below it, highest first. */
   zonelist(highestZoneidx: number): readonly Zone[] {

@@ -8,16 +8,7 @@
  */
 import { ALLOC_CPUSET, ALLOC_NO_WATERMARKS } from "./buddy.js";
 import { COST } from "./costs.js";
-import {
-  __GFP_FS,
-  __GFP_NOFAIL,
-  __GFP_RETRY_MAYFAIL,
-  __GFP_THISNODE,
-  type Gfp,
-  gfpMode,
-  pmSuspendedStorage,
-  ZONE_NORMAL,
-} from "./gfp.js";
+import { __GFP_FS, __GFP_NOFAIL, type Gfp, gfpMode, pmSuspendedStorage } from "./gfp.js";
 import { MAX_PID, type Block, type Mm } from "./mm.js";
 import { WMARK_HIGH } from "./watermarks.js";
 import { K_ANON, LRU_ANON, PINNED, type Zone } from "./zone.js";
@@ -46,10 +37,10 @@ export function allocPagesMayOom(
   // The last try drops __GFP_DIRECT_RECLAIM and adds HARDWALL: flags this walk does not read.
   out.block = mm.getPageFromFreelist(order, WMARK_HIGH | ALLOC_CPUSET, highest, mt, kind, tag);
   if (out.block !== undefined) return out;
-  if (order > 3) return out;
-  if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) return out;
-  if (highest < ZONE_NORMAL) return out;
-  if (pmSuspendedStorage(mm.gfpAllowed)) return out;
+  // The bail-outs (costly order, RETRY_MAYFAIL/THISNODE, highest zone below NORMAL, suspend).
+  const pmSuspended = pmSuspendedStorage(mm.gfpAllowed);
+  const args = { gfp, order, highest_zoneidx: highest, pm_suspended_storage: pmSuspended };
+  if (mm.variant.hooks.__alloc_pages_may_oom(args, mm.policy)) return out;
   if (!(gfp & __GFP_FS)) {
     out.progress = true; // out_of_memory() returns true without a kill for NOFS/NOIO
   } else {

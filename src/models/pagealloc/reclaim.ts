@@ -11,7 +11,7 @@
 import { ALLOC_CMA } from "./buddy.js";
 import { compactGap, compactionSuitable } from "./compaction.js";
 import { COST } from "./costs.js";
-import { type Gfp, __GFP_IO, gfpCompactionAllowed } from "./gfp.js";
+import { type Gfp, __GFP_IO } from "./gfp.js";
 import type { Mm } from "./mm.js";
 import { WMARK_HIGH, WMARK_MIN, wmarkPages, zoneWatermarkOk } from "./watermarks.js";
 import { LRU_ANON, LRU_FILE, PINNED, type Zone } from "./zone.js";
@@ -38,7 +38,7 @@ export function compactionReady(
   gfp: Gfp,
   reclaimIdx: number,
 ): boolean {
-  if (mm.variant.noioCompactionFix && !gfpCompactionAllowed(gfp)) return false;
+  if (!mm.compactionAllowed(gfp)) return false;
   // min_wmark_pages / high_wmark_pages include watermark_boost.
   if (zoneWatermarkOk(z, order, wmarkPages(z, WMARK_MIN), reclaimIdx, 0)) return true;
   if (!compactionSuitable(z, order, reclaimIdx)) return false;
@@ -48,7 +48,7 @@ export function compactionReady(
 
 /** in_reclaim_compaction(): costly orders, or any order>0 at priority < DEF_PRIORITY - 2. */
 function inReclaimCompaction(mm: Mm, gfp: Gfp, order: number, priority: number): boolean {
-  if (mm.variant.noioCompactionFix && !gfpCompactionAllowed(gfp)) return false;
+  if (!mm.compactionAllowed(gfp)) return false;
   return order > 0 && (order > 3 || priority < DEF_PRIORITY - 2);
 }
 

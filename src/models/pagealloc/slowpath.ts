@@ -18,7 +18,6 @@ import {
 } from "./buddy.js";
 import {
   COMPACT_PRIO_ASYNC,
-  COMPACT_PRIO_SYNC_FULL,
   COMPACT_PRIO_SYNC_LIGHT,
   type CompactResult,
   compactionDeferReset,
@@ -31,11 +30,11 @@ import type { Block, Mm } from "./mm.js";
 import { allocPagesMayOom } from "./oom.js";
 import { tryToFreePages } from "./reclaim.js";
 import { type AllocRequest, type AllocResult, AllocTrace, type RetryExit } from "./result.js";
+import type * as PolicyArgs from "./policy.js";
+import { MAX_COMPACT_RETRIES, MAX_RECLAIM_RETRIES } from "./policy.js";
 import { StallDetector } from "./stall.js";
 import { WMARK_LOW, WMARK_MIN, wmarkPages, zoneWatermarkOkFree } from "./watermarks.js";
 
-const MAX_RECLAIM_RETRIES = 16;
-const MAX_COMPACT_RETRIES = 16;
 const COSTLY = 3;
 
 /** gfp_to_alloc_flags (v6.3+): MIN, HIGH -> MIN_RESERVE, no direct reclaim -> NON_BLOCK (+HIGHATOMIC). */
@@ -86,8 +85,12 @@ export function allocPages(mm: Mm, req: AllocRequest): AllocResult {
 }
 
 function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult {
+  const { hooks, saturation } = mm.variant;
+  const rt = mm.policy;
+  rt.volatile = false;
+  mm.forgetCompactionAllowed();
   const canDirectReclaim = (gfp & G.__GFP_DIRECT_RECLAIM) !== 0;
-  const canCompact = mm.variant.noioCompactionFix ? G.gfpCompactionAllowed(gfp) : true;
+  const canCompact = mm.compactionAllowed(gfp);
   const costly = order > COSTLY;
   const mt = G.gfpMigratetype(gfp);
   const stall = new StallDetector(mm, t);
@@ -95,6 +98,8 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
   let noProgressLoops = 0;
   let compactResult: CompactResult = "skipped";
   let compactPriority = COMPACT_PRIO_SYNC_LIGHT;
+  /** Passes so far: makes every key unique once a hook read the clock or its random stream. */
+  let passes = 0;
   let allocFlags = gfpToAllocFlags(gfp, order);
   let block: Block | undefined;
   let progress = 0;
@@ -196,46 +201,53 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
    * past their limits are capped: every value above a limit takes the same branches.
    */
   function loopKey(via: string): string {
-    const loops = Math.min(noProgressLoops, MAX_RECLAIM_RETRIES + 1);
-    const retries = Math.min(compactionRetries, MAX_COMPACT_RETRIES + 1);
-    return `${via}:${progress > 0 ? 1 : 0}:${loops}:${retries}:${compactPriority}:${compactResult}`;
+    const loops = Math.min(noProgressLoops, saturation.loops);
+    const retries = Math.min(compactionRetries, saturation.retries);
+    passes++;
+    const unique = rt.volatile ? `:${passes}` : "";
+    return `${via}:${progress > 0 ? 1 : 0}:${loops}:${retries}:${compactPriority}:${compactResult}${unique}`;
   }
 
+  /** should_reclaim_retry: the counter update, the policy's decision, the highatomic fallback. */
   function shouldReclaimRetry(didProgress: boolean): boolean {
     if (didProgress && order <= COSTLY) noProgressLoops = 0;
     else noProgressLoops++;
-    let ok = false;
-    if (noProgressLoops <= MAX_RECLAIM_RETRIES) {
+    const watermarkOk = () => {
       for (const z of mm.zonelist(t.highest)) {
         const available = mm.reclaimable(z) + z.freePages;
         if (
           zoneWatermarkOkFree(z, order, wmarkPages(z, WMARK_MIN), t.highest, allocFlags, available)
-        ) {
-          ok = true;
-          break;
-        }
+        )
+          return true;
       }
-      if (t.req.worker) t.sleepJiffy();
-    }
+      return false;
+    };
+    const ok = hooks.should_reclaim_retry(
+      new ReclaimRetryArgs(gfp, order, didProgress, noProgressLoops, watermarkOk),
+      rt,
+    );
+    if (noProgressLoops <= MAX_RECLAIM_RETRIES && t.req.worker) t.sleepJiffy();
     if (ok) return true;
     for (const z of mm.zonelist(t.highest)) if (unreserveHighatomic(z, mt, true)) return true;
     return false;
   }
 
+  /** should_compact_retry: the policy's decision and the loop's new counters. */
   function shouldCompactRetry(): boolean {
-    if (order === 0) return false;
-    if (compactResult === "skipped") return compactionZonelistSuitable(mm, order, t.highest);
-    if (compactResult === "success") {
-      const max = costly ? MAX_COMPACT_RETRIES / 4 : MAX_COMPACT_RETRIES;
-      if (++compactionRetries <= max) return true;
-    }
-    const minPriority = costly ? COMPACT_PRIO_SYNC_LIGHT : COMPACT_PRIO_SYNC_FULL;
-    if (compactPriority > minPriority) {
-      compactPriority--;
-      compactionRetries = 0;
-      return true;
-    }
-    return false;
+    const suitable = () => compactionZonelistSuitable(mm, order, t.highest);
+    const args = new CompactRetryArgs(
+      gfp,
+      order,
+      compactResult,
+      compactionRetries,
+      compactPriority,
+      suitable,
+    );
+    const out = hooks.should_compact_retry(args, rt);
+    if (out === false) return false;
+    compactionRetries = out.compaction_retries;
+    compactPriority = out.compact_priority;
+    return out.retry;
   }
 
   /** nopage: the NOFAIL loop (null = goto retry), else warn_alloc and NULL. */
@@ -252,5 +264,40 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       return stall.endIteration(loopKey("nofail")) ?? null;
     }
     return t.warnAllocAndFail(mm);
+  }
+}
+
+/** should_reclaim_retry's arguments; the zone walk runs only when a hook reads watermark_ok. */
+class ReclaimRetryArgs implements PolicyArgs.ReclaimRetryArgs {
+  readonly max_reclaim_retries = MAX_RECLAIM_RETRIES;
+
+  constructor(
+    readonly gfp: number,
+    readonly order: number,
+    readonly did_some_progress: boolean,
+    readonly no_progress_loops: number,
+    private readonly _watermarkOk: () => boolean,
+  ) {}
+
+  get watermark_ok(): boolean {
+    return this._watermarkOk();
+  }
+}
+
+/** should_compact_retry's arguments; the zonelist walk runs only when a hook reads it. */
+class CompactRetryArgs implements PolicyArgs.CompactRetryArgs {
+  readonly max_compact_retries = MAX_COMPACT_RETRIES;
+
+  constructor(
+    readonly gfp: number,
+    readonly order: number,
+    readonly compact_result: string,
+    readonly compaction_retries: number,
+    readonly compact_priority: number,
+    private readonly _suitable: () => boolean,
+  ) {}
+
+  get zonelist_suitable(): boolean {
+    return this._suitable();
   }
 }

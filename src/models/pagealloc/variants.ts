@@ -6,16 +6,36 @@
  * ALLOC_MIN_RESERVE / ALLOC_NON_BLOCK reserve flags.
  */
 import type { VariantInfo } from "../model.js";
+import { findUserPolicy } from "../policy.js";
+import {
+  MAX_COMPACT_RETRIES,
+  MAX_RECLAIM_RETRIES,
+  type PageallocHooks,
+  V6_6_HOOKS,
+  V6_8_HOOKS,
+} from "./policy.js";
 
-/** Behaviour switches of one page allocator variant. */
+/** One page allocator variant: the hooks its slowpath asks, and its kernel reference. */
 export interface PageallocVariant extends VariantInfo {
   /**
-   * 803de9000f33: gfp_compaction_allowed() (__GFP_IO) gates the initial compaction and
-   * should_compact_retry, a costly request that cannot compact gives up after one round, and
-   * vmscan's compaction_ready() is false without __GFP_IO (so reclaim really reclaims).
+   * The slowpath's decisions. 803de9000f33 is v6.8's gfp_compaction_allowed(): __GFP_IO gates
+   * the initial compaction and should_compact_retry, a costly request that cannot compact gives
+   * up after one round, and vmscan's compaction_ready() is false without __GFP_IO.
    */
-  noioCompactionFix: boolean;
+  hooks: PageallocHooks;
+  /**
+   * Retry counters at or above these values look alike to the hang detector (./stall.ts): the
+   * hooks decide the same for all of them (the built-ins compare with 16).
+   */
+  saturation: { loops: number; retries: number };
+  /** The user's policy module, for a policy variant. */
+  file?: string;
 }
+
+/** The built-in hooks' saturation: one past MAX_RECLAIM_RETRIES and MAX_COMPACT_RETRIES. */
+const BUILTIN_SATURATION = { loops: MAX_RECLAIM_RETRIES + 1, retries: MAX_COMPACT_RETRIES + 1 };
+/** A user's retry hooks are taken to decide alike from this many retries on, unless it says. */
+const USER_SATURATION = 64;
 
 const FILES = "mm/page_alloc.c, mm/vmscan.c, mm/compaction.c";
 
@@ -29,7 +49,8 @@ export const PAGEALLOC_VARIANTS: readonly PageallocVariant[] = [
       differs:
         "Mechanism A: a costly __GFP_RETRY_MAYFAIL request without __GFP_IO gets fake reclaim progress (compaction_ready) and SKIPPED compaction with a suitable zonelist, so should_compact_retry returns true forever.",
     },
-    noioCompactionFix: false,
+    hooks: V6_6_HOOKS,
+    saturation: BUILTIN_SATURATION,
   },
   {
     name: "v6.8",
@@ -40,15 +61,46 @@ export const PAGEALLOC_VARIANTS: readonly PageallocVariant[] = [
       differs:
         "Compaction needs __GFP_IO (gfp_compaction_allowed): a costly request that cannot compact goes to nopage after one reclaim round, and reclaim no longer bails out for compaction without IO.",
     },
-    noioCompactionFix: true,
+    hooks: V6_8_HOOKS,
+    saturation: BUILTIN_SATURATION,
   },
 ];
 
 /** The variant used when none is named. */
 export const DEFAULT_PAGEALLOC_VARIANT = "v6.8";
 
-/** Looks a variant up by name (`v6.6` or `pagealloc@v6.6`); undefined when unknown. */
+/**
+ * Looks a variant up by name (`v6.6`, `pagealloc@v6.6`, or a loaded policy module's name);
+ * undefined when unknown.
+ */
 export function findPageallocVariant(name: string): PageallocVariant | undefined {
   const bare = name.startsWith("pagealloc@") ? name.slice(10) : name;
-  return PAGEALLOC_VARIANTS.find((v) => v.name === bare);
+  return PAGEALLOC_VARIANTS.find((v) => v.name === bare) ?? userPageallocVariant(bare);
+}
+
+/** A loaded policy module as a variant: its base's hooks with the module's in their place. */
+function userPageallocVariant(name: string): PageallocVariant | undefined {
+  const user = findUserPolicy("pagealloc", name);
+  const base = user && PAGEALLOC_VARIANTS.find((v) => v.name === user.base);
+  if (user === undefined || base === undefined) return undefined;
+  const cap = user.saturation ?? USER_SATURATION;
+  return {
+    name: user.name,
+    kernel: {
+      ...base.kernel,
+      differs: `${user.description} (policy ${user.file}, from ${base.name})`,
+    },
+    hooks: { ...base.hooks, ...user.hooks } as PageallocHooks,
+    saturation: {
+      loops:
+        "should_reclaim_retry" in user.hooks
+          ? Math.max(cap, BUILTIN_SATURATION.loops)
+          : BUILTIN_SATURATION.loops,
+      retries:
+        "should_compact_retry" in user.hooks
+          ? Math.max(cap, BUILTIN_SATURATION.retries)
+          : BUILTIN_SATURATION.retries,
+    },
+    file: user.file,
+  };
 }
