@@ -28,4 +28,17 @@ export const goldenSets: readonly GoldenSet[] = [
       { suffix: ".fixed.jsonl", variant: "v6.9" },
     ],
   },
+  {
+    model: "swiotlb",
+    dir: "swiotlb-lts",
+    files: [
+      { suffix: ".v6.1.jsonl", variant: "v6.1" },
+      { suffix: ".v6.6.jsonl", variant: "v6.6" },
+    ],
+  },
+  {
+    model: "swiotlb",
+    dir: "swiotlb-v7.1",
+    files: [{ suffix: ".v7.1.jsonl", variant: "v7.1" }],
+  },
 ];

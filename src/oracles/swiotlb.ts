@@ -48,7 +48,7 @@ export class SwiotlbOracle {
         return this.checkAllocation(op, result as SwiotlbAllocation, index) ?? this.periodic(index);
       case "unmap":
       case "free":
-        this.live.removeContaining(op.tlb);
+        if (op.tlb !== null) this.live.removeContaining(op.tlb);
         return this.periodic(index);
       default:
         return null;

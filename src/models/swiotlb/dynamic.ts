@@ -6,6 +6,9 @@
  * - swiotlb_find_slots(): alloc_size over IO_TLB_SEGSIZE slots fails up front (ZhangPeng, Jan
  *   2024); then area-major (Tesarik, Nov 2023): for i < default_nareas, every pool newest first
  *   with i < its nareas, area (cpu + i) & (nareas - 1). With one pool that is the static order.
+ *   As merged in v6.6 (git blob dff067bd56b1): no size check, and pool-major: every area of one
+ *   pool, newest first, before the next; its transient pools keep the unclamped list[] of
+ *   v6.6's swiotlb_init_io_tlb_pool().
  * - when nothing fits and mem->can_grow: schedule_work(dyn_alloc) (a no-op while pending), then a
  *   transient pool of exactly nr_slots(alloc_size) slots in 1 area, pages and slot array
  *   GFP_NOWAIT | __GFP_NOWARN below min_not_zero(dma_mask, bus_dma_limit), searched once; freed
@@ -143,17 +146,20 @@ export class PoolList {
   /** swiotlb_find_slots(): the pool and first slot found (taken), or null. */
   findSlots(f: FindRequest): Found | null {
     const allocSize = f.request.allocSize;
-    if (this.dynamicBuild && allocSize > IO_TLB_SEGSIZE * IO_TLB_SIZE) return null;
+    const v66 = f.variant.dynamicRules === "v6.6";
+    if (this.dynamicBuild && !v66 && allocSize > IO_TLB_SEGSIZE * IO_TLB_SIZE) return null;
     const pools = this.pools;
-    if (pools.length === 1) {
-      // One pool: its areas from the CPU's, wrapping (the static build's order too).
-      const entry = pools[0] as PoolEntry;
-      const pool = entry.pool;
-      const query = slotQuery(f.variant, pool, f.pageSize, f.request);
-      const last = pool.nareas - 1;
-      for (let i = 0; i <= last; i++) {
-        const slot = pool.searchArea((f.cpu + i) & last, query);
-        if (slot >= 0) return { entry, slot };
+    if (pools.length === 1 || v66) {
+      // One pool at a time (v6.6's swiotlb_pool_find_slots(), newest first): its areas from the
+      // CPU's, wrapping (the static build's order too). SEARCH_HANG ends the search as it is.
+      for (const entry of pools) {
+        const pool = entry.pool;
+        const query = slotQuery(f.variant, pool, f.pageSize, f.request);
+        const last = pool.nareas - 1;
+        for (let i = 0; i <= last; i++) {
+          const slot = pool.searchArea((f.cpu + i) & last, query);
+          if (slot !== -1) return { entry, slot };
+        }
       }
     } else {
       const queries: SlotQuery[] = [];
@@ -176,7 +182,9 @@ export class PoolList {
   /** The transient pool of swiotlb_find_slots(), searched once; freed when that fails. */
   private transient(f: FindRequest): Found | null {
     const nslabs = nrSlots(f.request.allocSize);
-    const entry = this.allocPool(nslabs, nslabs, 1, f.limit, GFP_NOWAIT | __GFP_NOWARN, "map");
+    const entry = this.allocPool(nslabs, nslabs, 1, f.limit, GFP_NOWAIT | __GFP_NOWARN, "map", {
+      clampList: f.variant.dynamicRules !== "v6.6",
+    });
     if (entry === null) {
       this.counters.transientFailures++;
       return null;
@@ -222,6 +230,7 @@ export class PoolList {
     limit: number,
     gfp: number,
     caller: "map" | "worker",
+    init = { clampList: true },
   ): PoolEntry | null {
     const source = this.pages as PageSource;
     let nslabs = wanted;
@@ -242,7 +251,7 @@ export class PoolList {
       source.free(pages);
       return null;
     }
-    const pool = new SwiotlbPool(nslabs, nareas, blockAddress(pages));
+    const pool = new SwiotlbPool(nslabs, nareas, blockAddress(pages), init.clampList);
     return { pool, transient: false, pages, slotArray };
   }
 

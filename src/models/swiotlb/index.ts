@@ -1,6 +1,6 @@
 /**
- * The swiotlb model family: the static pool of kernel/dma/swiotlb.c, v6.8 and v6.9 (see
- * ./README.md for what is exact, simplified and left out).
+ * The swiotlb model family: kernel/dma/swiotlb.c of v6.1, v6.6, v6.8, v6.9 and v7.1, static and
+ * dynamic, and proposals (see ./README.md for what is exact, simplified and left out).
  */
 import { type ModelDefinition, requireVariant } from "../model.js";
 import { SwiotlbModel, type SwiotlbResult } from "./model.js";
@@ -16,13 +16,17 @@ export function swiotlbExpectation(_op: SwiotlbOp, result: SwiotlbResult): Recor
     case "ok":
     case "release":
       return { expect: "ok" };
+    case "skipped":
+      return { expect: "skipped" };
     case "map":
     case "alloc": {
+      if (result.hang === true) return { expect: { hang: true } };
+      const warn = result.warnings.map((w) => w.kind);
       if (result.tlb === null) {
-        const warn = result.warnings.map((w) => w.kind);
         return { expect: warn.length === 0 ? { tlb: null } : { tlb: null, warn } };
       }
-      return { expect: { tlb: result.tlb }, info: { slot: result.slot, nslots: result.nslots } };
+      const expect = warn.length === 0 ? { tlb: result.tlb } : { tlb: result.tlb, warn };
+      return { expect, info: { slot: result.slot, nslots: result.nslots } };
     }
     case "dump":
       return { ...result.dump };

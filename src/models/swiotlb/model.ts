@@ -1,6 +1,7 @@
 /**
- * The swiotlb model: kernel/dma/swiotlb.c as of v6.8 (git blob b079a9a8e087) and v6.9 (git blob
- * 0de66f0ff43a), without and with CONFIG_SWIOTLB_DYNAMIC, and the RFC v1 of March 2023.
+ * The swiotlb model: kernel/dma/swiotlb.c as of v6.1, v6.6, v6.8, v6.9 and v7.1 (git blobs in
+ * ./variants.ts), without and with CONFIG_SWIOTLB_DYNAMIC, the RFC v1 of March 2023, and
+ * proposals that are not kernel releases.
  * swiotlb_tbl_map_single(), swiotlb_tbl_unmap_single(), swiotlb_map()'s device-limit check,
  * swiotlb_alloc(), swiotlb_free() and the sync lookups composed over a PoolList (./dynamic.ts),
  * the RFC's buffers (./rfc.ts) and a page allocator (./page-source.ts), driven by SwiotlbOp
@@ -19,12 +20,25 @@ import {
   type UnmapOp,
 } from "./ops.js";
 import { NO_LIMIT, type PageCall, PageSource } from "./page-source.js";
-import { IO_TLB_SHIFT, IO_TLB_SIZE, nrSlots, type SlotRelease, SwiotlbPool } from "./pool.js";
+import {
+  IO_TLB_SHIFT,
+  IO_TLB_SIZE,
+  nrSlots,
+  SEARCH_HANG,
+  type SlotRelease,
+  SwiotlbPool,
+} from "./pool.js";
 import { checkState, dumpState, type SwiotlbDump } from "./inspect.js";
 import { type DynBuffer, RfcBuffers } from "./rfc.js";
 import { mapSlotRequest, type SlotRequest } from "./search.js";
 import type { SwiotlbVariant } from "./variants.js";
-import { addressOverflow, bufferFull, invalidSizes, type SwiotlbWarning } from "./warnings.js";
+import {
+  addressOverflow,
+  alignmentWarning,
+  bufferFull,
+  invalidSizes,
+  type SwiotlbWarning,
+} from "./warnings.js";
 
 /** A map or alloc outcome. */
 export interface SwiotlbAllocation {
@@ -39,6 +53,8 @@ export interface SwiotlbAllocation {
   pageCalls: readonly PageCall[];
   /** Where the buffer is: a pool's start (the defpool's for static builds) or an RFC buffer. */
   where: "pool" | "transient" | "dyn-buffer" | null;
+  /** True when the slot search never returns (v6.1's loop): the op hangs, tlb is null. */
+  hang?: boolean;
 }
 
 /** An unmap or free: the slots swiotlb_release_slots() released, rightly or not. */
@@ -47,9 +63,15 @@ export type SwiotlbRelease = SlotRelease;
 export type { SwiotlbDump } from "./inspect.js";
 
 export type SwiotlbResult =
-  { kind: "ok" } | SwiotlbAllocation | SwiotlbRelease | { kind: "dump"; dump: SwiotlbDump };
+  | { kind: "ok" }
+  | { kind: "skipped" }
+  | SwiotlbAllocation
+  | SwiotlbRelease
+  | { kind: "dump"; dump: SwiotlbDump };
 
 const OK: SwiotlbResult = { kind: "ok" };
+/** An unmap or free of an allocation that failed (the golden traces' `"expect":"skipped"`). */
+const SKIPPED: SwiotlbResult = { kind: "skipped" };
 const NO_WARNINGS: readonly SwiotlbWarning[] = Object.freeze([]);
 const NO_CALLS: readonly PageCall[] = Object.freeze([]);
 
@@ -79,6 +101,9 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   /** Counters for features and benchmarks. */
   readonly counters = { maps: 0, mapFailures: 0, allocs: 0, allocFailures: 0 };
   private lastFailed = false;
+  /** The index of the op whose slot search never returned (v6.1), or -1. */
+  private hungAt = -1;
+  private opIndex = 0;
 
   constructor(
     readonly config: SwiotlbVariant,
@@ -118,10 +143,26 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   }
 
   apply(op: SwiotlbOp): SwiotlbResult {
+    const index = this.opIndex++;
     if (op.op === "init") {
       this.current = this.init(op);
+      this.hungAt = -1;
       return OK;
     }
+    if (this.hungAt >= 0 && op.op !== "dump") {
+      throw new OpRejected(
+        `${op.op} after op ${this.hungAt}, whose slot search never returned (the CPU spins holding the area lock)`,
+      );
+    }
+    if ((op.op === "unmap" || op.op === "free") && op.tlb === null) return SKIPPED;
+    const result = this.applyOp(op);
+    if ((result.kind === "map" || result.kind === "alloc") && result.hang === true) {
+      this.hungAt = index;
+    }
+    return result;
+  }
+
+  private applyOp(op: Exclude<SwiotlbOp, InitOp>): SwiotlbResult {
     const pools = this.pools;
     if (pools.workDueNs !== null && pools.workDueNs <= this.context.clock.now) {
       pools.runGrowthWork();
@@ -210,7 +251,16 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
   /** swiotlb_tbl_map_single(), then swiotlb_map()'s dma_capable() check when dma_limit is set. */
   private map(op: MapOp): SwiotlbAllocation {
     this.counters.maps++;
-    if (op.size > op.alloc_size) return this.mapFailed(invalidSizes(op.size, op.alloc_size));
+    const aligned = this.config.mapSize === "aligned";
+    if (!aligned && op.size > op.alloc_size) {
+      return this.mapFailed([invalidSizes(op.size, op.alloc_size)]);
+    }
+    // v6.10 on: dev_WARN_ONCE(), counted on every occurrence as the golden harness counts it.
+    const before: SwiotlbWarning[] = [];
+    if (this.config.alignWarning && op.alloc_align_mask > this.pageSize - 1) {
+      before.push(alignmentWarning());
+      this.warnings++;
+    }
     const limit = op.dma_limit === 0 ? NO_LIMIT : op.dma_limit;
     const dyn = this.dyn;
     if (dyn !== null && dyn.eligible(op.alloc_size, op.alloc_align_mask, op.min_align_mask)) {
@@ -218,10 +268,18 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
       if (buffer !== null) return this.mapped(buffer.start, -1, 0, "dyn-buffer");
     }
     const { request, fullOffset } = mapSlotRequest(this.config, op);
+    if (request.allocSize === 0) {
+      throw new OpRejected(
+        `map: ALIGN(size + offset, alloc_align_mask + 1) is 0 for alloc_align_mask ${op.alloc_align_mask}: BUG_ON(!nslots)`,
+      );
+    }
     const found = this.findSlots(request, op.cpu, limit);
-    if (found === null) {
-      if ((op.attrs & DMA_ATTR_NO_WARN) !== 0) return this.mapFailed(null);
-      return this.mapFailed(bufferFull(op.alloc_size, this.pools.nslabs, this.pools.used()));
+    if (found === null || found.slot === SEARCH_HANG) {
+      const hang = found !== null;
+      if (hang || (op.attrs & DMA_ATTR_NO_WARN) !== 0) return this.mapFailed(before, hang);
+      const sz = aligned ? request.allocSize : op.alloc_size;
+      const full = bufferFull(sz, this.pools.nslabs, this.pools.used());
+      return this.mapFailed([...before, full]);
     }
     const entry = found.entry;
     const first = found.slot;
@@ -231,7 +289,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     const offset = fullOffset & (IO_TLB_SIZE - 1);
     const index = first + pad;
     p.padSlots[index] = pad;
-    p.setOrig(index, nrSlots(op.alloc_size + offset), op.orig);
+    const origSlots = aligned ? nrSlots(request.allocSize) - pad : nrSlots(op.alloc_size + offset);
+    p.setOrig(index, origSlots, op.orig);
     const tlb = p.start + index * IO_TLB_SIZE + offset;
     const dynamic = this.config.design === "dynamic";
     // swiotlb_bounce(DMA_TO_DEVICE) looks the pool up again (a walk in a dynamic build).
@@ -240,10 +299,10 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
       // swiotlb_tbl_unmap_single(): swiotlb_del_transient() and swiotlb_release_slots() walk.
       if (dynamic && !entry.transient) this.pools.repeatLookup(1);
       this.releaseIn(entry, tlb, op.min_align_mask);
-      return this.mapFailed(addressOverflow(tlb, op.size, op.dma_limit));
+      return this.mapFailed([...before, addressOverflow(tlb, op.size, op.dma_limit)]);
     }
     const nslots = nrSlots(request.allocSize);
-    return this.mapped(tlb, first, nslots, entry.transient ? "transient" : "pool");
+    return this.mapped(tlb, first, nslots, entry.transient ? "transient" : "pool", before);
   }
 
   private mapped(
@@ -251,19 +310,30 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
     slot: number,
     nslots: number,
     where: SwiotlbAllocation["where"],
+    warnings: readonly SwiotlbWarning[] = NO_WARNINGS,
   ): SwiotlbAllocation {
     this.lastFailed = false;
     const pageCalls = this.source?.take() ?? NO_CALLS;
-    return { kind: "map", tlb, slot, nslots, warnings: NO_WARNINGS, pageCalls, where };
+    return { kind: "map", tlb, slot, nslots, warnings, pageCalls, where };
   }
 
-  private mapFailed(warning: SwiotlbWarning | null): SwiotlbAllocation {
+  /** A failed map; `warnings` are those printed by this op (each counted here unless counted). */
+  private mapFailed(warnings: readonly SwiotlbWarning[], hang = false): SwiotlbAllocation {
     this.counters.mapFailures++;
     this.lastFailed = true;
-    if (warning !== null) this.warnings++;
-    const warnings = warning === null ? NO_WARNINGS : [warning];
+    for (const w of warnings) if (w.kind !== "other") this.warnings++;
     const pageCalls = this.source?.take() ?? NO_CALLS;
-    return { kind: "map", tlb: null, slot: -1, nslots: 0, warnings, pageCalls, where: null };
+    const result: SwiotlbAllocation = {
+      kind: "map",
+      tlb: null,
+      slot: -1,
+      nslots: 0,
+      warnings: warnings.length === 0 ? NO_WARNINGS : warnings,
+      pageCalls,
+      where: null,
+    };
+    if (hang) result.hang = true;
+    return result;
   }
 
   /** swiotlb_find_slots() for a request over the pool list. */
@@ -289,11 +359,12 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
       segBoundaryMask: boundary,
     };
     const found = this.findSlots(request, cpu, NO_LIMIT);
-    this.lastFailed = found === null;
+    const failed = found === null || found.slot === SEARCH_HANG;
+    this.lastFailed = failed;
     const pageCalls = this.source?.take() ?? NO_CALLS;
-    if (found === null) {
+    if (failed) {
       this.counters.allocFailures++;
-      return {
+      const result: SwiotlbAllocation = {
         kind: "alloc",
         tlb: null,
         slot: -1,
@@ -302,6 +373,8 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
         pageCalls,
         where: null,
       };
+      if (found !== null) result.hang = true;
+      return result;
     }
     // pfn_to_page(PFN_DOWN(tlb_addr)): v6.8 returns the page below an odd first slot. v6.9's
     // PAGE_ALIGNED() refusal (823353b7cf0e) cannot trigger: the pool start is page-aligned and
@@ -377,13 +450,14 @@ export class SwiotlbModel implements Model<SwiotlbOp, SwiotlbResult> {
 
   /** swiotlb_tbl_unmap_single() and swiotlb_free(). */
   private release(op: UnmapOp | FreeOp): SwiotlbRelease {
-    const where = this.lookup(op.tlb, op.op);
+    const tlb = op.tlb as number;
+    const where = this.lookup(tlb, op.op);
     if (where === "missed") return { kind: "release", slot: -1, nslots: 0 };
     if (!("pool" in where)) {
       (this.dyn as RfcBuffers).unmap(where);
       return { kind: "release", slot: -1, nslots: 0 };
     }
-    return this.releaseIn(where, op.tlb, op.min_align_mask);
+    return this.releaseIn(where, tlb, op.min_align_mask);
   }
 
   /** swiotlb_del_transient() for a transient pool's buffer, else swiotlb_release_slots(). */

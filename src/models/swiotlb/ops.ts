@@ -55,11 +55,14 @@ export interface MapOp {
    */
   io_path: number;
 }
-/** swiotlb_tbl_unmap_single(dev, tlb, size, ...) releasing the map at op index `ref`. */
+/**
+ * swiotlb_tbl_unmap_single(dev, tlb, size, ...) releasing the map at op index `ref`. `tlb` null:
+ * the map at `ref` failed in this version, so no call is made (the golden `"expect":"skipped"`).
+ */
 export interface UnmapOp {
   op: "unmap";
   ref: number;
-  tlb: number;
+  tlb: number | null;
   size: number;
   min_align_mask: number;
 }
@@ -71,11 +74,11 @@ export interface AllocOp {
   cpu: number;
   seg_boundary_mask: number;
 }
-/** swiotlb_free(dev, page of tlb, size) releasing the alloc at op index `ref`. */
+/** swiotlb_free(dev, page of tlb, size) releasing the alloc at op index `ref`; `tlb` as unmap's. */
 export interface FreeOp {
   op: "free";
   ref: number;
-  tlb: number;
+  tlb: number | null;
   size: number;
   min_align_mask: number;
 }
@@ -173,7 +176,7 @@ function readInit(record: TraceRecord): InitOp {
 function readRelease(record: TraceRecord): Omit<UnmapOp, "op"> {
   return {
     ref: readInt(record, "ref", 0),
-    tlb: readInt(record, "tlb", 0, MAX_ADDR),
+    tlb: record.fields.tlb === null ? null : readInt(record, "tlb", 0, MAX_ADDR),
     size: readInt(record, "size", 1, MAX_SIZE),
     min_align_mask: readInt(record, "min_align_mask", 0, U32_MAX),
   };

@@ -1,13 +1,17 @@
 /**
- * One swiotlb memory pool (struct io_tlb_pool of kernel/dma/swiotlb.c, v6.8 and v6.9): the slot
- * array and the areas, in typed arrays, with the area search, the slot take and
- * swiotlb_release_slots(). The version-specific mask arithmetic lives in ./search.ts; this file is
- * the part both versions share.
+ * One swiotlb memory pool (struct io_tlb_pool of kernel/dma/swiotlb.c v6.6 on; v6.1's struct
+ * io_tlb_mem holds the same fields): the slot array and the areas, in typed arrays, with the area
+ * search loops, the slot take and swiotlb_release_slots(). The version-specific mask arithmetic
+ * lives in ./search.ts; this file is the part the versions share.
  *
  * C integer types are kept where a buggy v6.8 release can push them out of range: alloc_size
  * (size_t) and areas[].used (unsigned long) are stored as signed doubles, a negative value standing
  * for 2^64 + value.
  */
+
+import { SEARCH_HANG, searchRestart, searchUntilWrap } from "./loops.js";
+
+export { SEARCH_HANG };
 
 /** IO_TLB_SHIFT: slots are 2 KiB. */
 export const IO_TLB_SHIFT = 11;
@@ -28,6 +32,8 @@ export interface SlotQuery {
   matchMask: number;
   matchValue: number;
   stride: number;
+  /** The variant's area loop (./variants.ts `areaLoop`). */
+  loop: "until-wrap" | "slot-budget" | "aligned-restart";
   /** The search's alloc_size and orig_addr's in-slot offset, for slots[].alloc_size. */
   allocSize: number;
   offset: number;
@@ -71,35 +77,68 @@ export class SwiotlbPool {
   /** Slots examined by the searches so far (a benchmark cost). */
   slotsChecked = 0;
 
-  /** swiotlb_init_io_tlb_pool(): every segment free, no orig_addr. */
+  /**
+   * swiotlb_init_io_tlb_pool(): every segment free, no orig_addr. `clampList` false is v6.6's
+   * list[i] = IO_TLB_SEGSIZE - io_tlb_offset(i), which for a pool that ends inside a segment
+   * counts slots past its end; the slot arrays then run to the segment's end, so that a take
+   * past the pool's end lands in memory the model keeps (the kernel's slot array has such slack:
+   * whole pages of 24-byte slots).
+   */
   constructor(
     readonly nslabs: number,
     readonly nareas: number,
     readonly start: number,
+    readonly clampList = true,
   ) {
     this.areaNslabs = nslabs / nareas;
     this.end = start + nslabs * IO_TLB_SIZE;
-    this.list = new Uint32Array(nslabs);
+    const capacity = clampList ? nslabs : Math.ceil(nslabs / IO_TLB_SEGSIZE) * IO_TLB_SEGSIZE;
+    this.list = new Uint32Array(capacity);
     for (let i = 0; i < nslabs; i++) {
-      this.list[i] = Math.min(IO_TLB_SEGSIZE - (i & (IO_TLB_SEGSIZE - 1)), nslabs - i);
+      const toSegmentEnd = IO_TLB_SEGSIZE - (i & (IO_TLB_SEGSIZE - 1));
+      this.list[i] = clampList ? Math.min(toSegmentEnd, nslabs - i) : toSegmentEnd;
     }
-    this.origAddr = new Float64Array(nslabs).fill(INVALID_PHYS_ADDR);
-    this.allocSize = new Float64Array(nslabs);
-    this.padSlots = new Uint16Array(nslabs);
+    this.origAddr = new Float64Array(capacity).fill(INVALID_PHYS_ADDR);
+    this.allocSize = new Float64Array(capacity);
+    this.padSlots = new Uint16Array(capacity);
     this.areaUsed = new Float64Array(nareas);
     this.areaIndex = new Uint32Array(nareas);
   }
 
   /**
-   * swiotlb_search_pool_area(): next-fit from the area's index, skipping one slot on a mask
-   * mismatch and `stride` slots on a busy or boundary-crossing run; the index resets to 0 (not
-   * modulo) past the area end. Takes the slots and returns the first, or -1.
+   * The area search of the query's loop. Takes the slots and returns the first, -1 when nothing
+   * fits, or SEARCH_HANG when the kernel's loop would never end.
    */
   searchArea(area: number, q: SlotQuery): number {
-    const areaNslabs = this.areaNslabs;
-    const free = areaNslabs - (this.areaUsed[area] as number);
+    const free = this.areaNslabs - (this.areaUsed[area] as number);
     // A wrapped `used` makes the unsigned difference huge: no early reject then.
     if (free >= 0 && q.nslots > free) return -1;
+    if (q.loop === "slot-budget") return this.searchBudget(area, q);
+    return q.loop === "until-wrap" ? searchUntilWrap(this, area, q) : searchRestart(this, area, q);
+  }
+
+  /** True when `slot` passes the address test of `q` (low 32 bits, the kernel's unsigned masks). */
+  matches(slot: number, q: SlotQuery): boolean {
+    return ((q.tblLow + slot * IO_TLB_SIZE) & q.matchMask) === q.matchValue;
+  }
+
+  /** True when `slot` starts a free run of q.nslots that crosses no device segment boundary. */
+  fits(slot: number, q: SlotQuery): boolean {
+    const b = q.boundarySlots;
+    return (
+      (b === 0 || ((q.boundaryBase + slot) % b) + q.nslots <= b) &&
+      (this.list[slot] as number) >= q.nslots
+    );
+  }
+
+  /**
+   * swiotlb_search_pool_area() (v6.6 on): next-fit from the area's index, skipping one slot on a
+   * mask mismatch and `stride` slots on a busy or boundary-crossing run, while fewer than
+   * area_nslabs slots are counted as checked; the index resets to 0 (not modulo) past the area
+   * end.
+   */
+  private searchBudget(area: number, q: SlotQuery): number {
+    const areaNslabs = this.areaNslabs;
     const list = this.list;
     const { nslots, matchMask, matchValue, stride, tblLow, boundaryBase, boundarySlots } = q;
     const base = area * areaNslabs;
@@ -132,7 +171,7 @@ export class SwiotlbPool {
   }
 
   /** The `found:` path: slots to 0, the free run before them renumbered, index and used. */
-  private take(area: number, slot: number, index: number, q: SlotQuery): void {
+  take(area: number, slot: number, index: number, q: SlotQuery): void {
     const list = this.list;
     const { nslots, allocSize, offset } = q;
     for (let i = 0; i < nslots; i++) {
@@ -227,11 +266,18 @@ export function checkPool(p: SwiotlbPool): string[] {
     if (problems.length < 20) problems.push(message);
   };
   const allocated = new Float64Array(p.nareas);
-  for (let i = 0; i < p.nslabs; i++) {
+  // An unclamped list (v6.6) may count free slots past the pool's end from its last slot.
+  const capacity = p.list.length;
+  for (let i = 0; i < capacity; i++) {
     const v = p.list[i] as number;
-    const next = (i + 1) % IO_TLB_SEGSIZE === 0 ? 0 : (p.list[i + 1] as number);
+    if (i >= p.nslabs) {
+      if (v === 0 && p.allocSize[i] !== 0) (allocated[p.nareas - 1] as number)++;
+      continue;
+    }
+    const next = (i + 1) % IO_TLB_SEGSIZE === 0 ? 0 : (p.list[i + 1] ?? 0);
     const want = v === 0 ? 0 : next === 0 ? 1 : next + 1;
-    if (v !== want) report(`slot ${i}: list ${v}, but the free run from it is ${want}`);
+    const openEnd = !p.clampList && i === p.nslabs - 1 && v !== 0 && next === 0;
+    if (v !== want && !openEnd) report(`slot ${i}: list ${v}, but the free run from it is ${want}`);
     if (v === 0) (allocated[Math.floor(i / p.areaNslabs)] as number)++;
     else if (p.origAddr[i] !== -1 || p.padSlots[i] !== 0 || p.allocSize[i] !== 0) {
       report(`slot ${i} is free but keeps orig_addr, alloc_size or pad_slots`);

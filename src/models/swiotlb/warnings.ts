@@ -1,10 +1,13 @@
 /**
- * The kernel messages a swiotlb map can print (kernel/dma/swiotlb.c v6.8/v6.9), as result values.
+ * The kernel messages a swiotlb map can print (kernel/dma/swiotlb.c v6.1-v7.1), as result values.
  * Only their kind goes into a golden trace (`"warn":["full"]`); the text is for people.
  */
 
-/** `full`: no slots found; `invalid-sizes`: mapping_size > alloc_size; `overflow`: device limit. */
-export type SwiotlbWarningKind = "full" | "invalid-sizes" | "overflow";
+/**
+ * `full`: no slots found; `invalid-sizes`: mapping_size > alloc_size; `overflow`: device limit;
+ * `other`: v6.10's "Alloc alignment may prevent..." (the golden traces' name for it).
+ */
+export type SwiotlbWarningKind = "full" | "invalid-sizes" | "overflow" | "other";
 
 /** One kernel warning, with the text the kernel prints. */
 export interface SwiotlbWarning {
@@ -39,5 +42,16 @@ export function addressOverflow(dmaAddr: number, size: number, limit: number): S
   return {
     kind: "overflow",
     message: `swiotlb addr ${hex(dmaAddr)}+${size} overflow (mask ${limit.toString(16)}, bus limit 0).`,
+  };
+}
+
+/**
+ * dev_WARN_ONCE() in swiotlb_tbl_map_single() (v6.10 on) when alloc_align_mask > ~PAGE_MASK: by
+ * design, an advice to the driver, printed whether or not the map succeeds.
+ */
+export function alignmentWarning(): SwiotlbWarning {
+  return {
+    kind: "other",
+    message: "Alloc alignment may prevent fulfilling requests with max mapping_size",
   };
 }
