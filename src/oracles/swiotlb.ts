@@ -22,12 +22,16 @@ import {
 import { mapSlotRequest, slotQuery } from "../models/swiotlb/search.js";
 import { findSwiotlbVariant, type SwiotlbVariant } from "../models/swiotlb/variants.js";
 import { type Finding, findingMaker } from "./finding.js";
+import { explainWrapMiss } from "./swiotlb-miss.js";
 import { LiveRanges } from "./live-ranges.js";
 
 const INVARIANT_INTERVAL = 32;
 /** The largest mapping one segment can hold: IO_TLB_SEGSIZE slots (256 KiB). */
 export const MAX_MAPPING_BYTES = IO_TLB_SEGSIZE * IO_TLB_SIZE;
-/** The reference alignment rules: v6.9's, after Deacon's fixes. */
+/**
+ * The reference alignment rules: v6.9's, after Deacon's fixes; variants that compute their own
+ * search size (v6.10 on) are their own reference, so that no slot count differs.
+ */
 const REFERENCE = findSwiotlbVariant("v6.9") as SwiotlbVariant;
 
 export class SwiotlbOracle {
@@ -68,12 +72,111 @@ export class SwiotlbOracle {
     return ++this.ops % INVARIANT_INTERVAL === 0 ? this.invariants(index) : null;
   }
 
+  /**
+   * A refused map although some pool holds a suitable free run. When the budget loop's wrap to an
+   * unaligned index 0 explains the miss (v6.9, v7.1), the message says it is kernel behaviour.
+   */
+  private missedFreeRun(op: MapOp, index: number): Finding | null {
+    const reference = referenceFor(this.model.config);
+    const request = mapSlotRequest(reference, op).request;
+    const pageSize = this.model.pageSize;
+    for (const { pool } of this.model.pools.pools) {
+      const query = slotQuery(reference, pool, pageSize, request);
+      const slot = firstFit(pool, query);
+      if (slot < 0) continue;
+      let explained = null;
+      const { areaLoop, slotSearch } = this.model.config;
+      if (areaLoop === "slot-budget" && slotSearch === "split-masks") {
+        for (let a = 0; a < pool.nareas && explained === null; a++) {
+          const from = a * pool.areaNslabs;
+          const inArea = firstFit(pool, query, from, from + pool.areaNslabs);
+          if (inArea >= 0) explained = explainWrapMiss(pool, query, inArea);
+        }
+      }
+      const at = explained === null ? slot : explained.path.area * pool.areaNslabs;
+      const run = `slots ${slot}..${slot + query.nslots - 1} of the pool at ${pool.start} are free and suitably aligned`;
+      const evidence = { op, pool: pool.start, slot, nslots: query.nslots };
+      if (explained === null) {
+        return this.finding(
+          "spurious-failure",
+          index,
+          "map-missed-free-run",
+          `map of ${op.alloc_size} bytes failed although ${run}`,
+          evidence,
+        );
+      }
+      return this.finding(
+        "spurious-failure",
+        index,
+        "map-missed-free-run",
+        `map of ${op.alloc_size} bytes failed although ${run} (area starting at slot ${at}): ${explained.message}`,
+        {
+          ...evidence,
+          kernelBehaviour: true,
+          cause: "wrap-to-unaligned-index",
+          path: explained.path,
+        },
+      );
+    }
+    return null;
+  }
+
+  /** v6.1's search loop never returned: kernel behaviour, with the reason. */
+  private hang(op: MapOp | AllocOp, index: number): Finding {
+    return this.finding(
+      "hang",
+      index,
+      "find-slots-loop",
+      `kernel behaviour, not a model bug: ${this.model.variant}'s swiotlb_do_find_slots() loops until the index comes back to wrap = ALIGN(area->index, stride); a +1 step for the min_align_mask test left the index off the stride's phase, and after wrap_area_index() returned 0 the strides never meet wrap again: the CPU spins with the area lock held (the slots_checked budget replaced this loop before v6.6)`,
+      { op, kernelBehaviour: true, cause: "do-while-never-meets-wrap" },
+    );
+  }
+
+  /**
+   * A bounce buffer that ends past its pool: v6.6's transient pools of less than a segment, whose
+   * list[] (IO_TLB_SEGSIZE - io_tlb_offset(i)) advertises free slots past the pool's end.
+   */
+  private beyondPoolEnd(
+    op: MapOp | AllocOp,
+    result: SwiotlbAllocation,
+    index: number,
+  ): Finding | null {
+    if (result.tlb === null || result.where === "dyn-buffer") return null;
+    const lo = result.tlb;
+    const pools = this.model.pools;
+    const entry = pools.all().find((e) => e.pool.contains(lo));
+    if (entry === undefined) return null;
+    const hi = lo + op.size - 1;
+    if (hi < entry.pool.end) return null;
+    const p = entry.pool;
+    const what = entry.transient ? "transient pool" : "pool";
+    return this.finding(
+      "out-of-range",
+      index,
+      "beyond-pool-end",
+      `${op.op} returned [${lo}, ${hi}], past the end ${p.end} of its ${what} of ${p.nslabs} slots at ${p.start}` +
+        (p.clampList
+          ? ""
+          : `: kernel behaviour, not a model bug: v6.6's swiotlb_init_io_tlb_pool() sets list[i] = IO_TLB_SEGSIZE - io_tlb_offset(i), which for a pool smaller than a segment counts free slots past its end, and the search took slots ${result.slot}..${result.slot + result.nslots - 1} (list[] was clamped to the pool's size after v6.6)`),
+      {
+        op,
+        tlb: lo,
+        slot: result.slot,
+        nslots: result.nslots,
+        pool: p.start,
+        end: p.end,
+        kernelBehaviour: !p.clampList,
+      },
+    );
+  }
+
   private checkAllocation(
     op: MapOp | AllocOp,
     result: SwiotlbAllocation,
     index: number,
   ): Finding | null {
     const pageSize = this.model.pageSize;
+    if (result.hang === true) return this.hang(op, index);
     if (result.tlb !== null) {
       const lo = result.tlb;
       const hi = lo + op.size - 1;
@@ -111,6 +214,8 @@ export class SwiotlbOracle {
           evidence,
         );
       }
+      const overrun = this.beyondPoolEnd(op, result, index);
+      if (overrun !== null) return overrun;
       const clash = this.live.claim(lo, hi);
       if (clash) {
         return this.finding(
@@ -122,20 +227,8 @@ export class SwiotlbOracle {
         );
       }
     } else if (op.op === "map" && op.alloc_size <= MAX_MAPPING_BYTES) {
-      const request = mapSlotRequest(REFERENCE, op).request;
-      for (const { pool } of this.model.pools.pools) {
-        const query = slotQuery(REFERENCE, pool, pageSize, request);
-        const slot = firstFit(pool, query);
-        if (slot >= 0) {
-          return this.finding(
-            "spurious-failure",
-            index,
-            "map-missed-free-run",
-            `map of ${op.alloc_size} bytes failed although slots ${slot}..${slot + query.nslots - 1} of the pool at ${pool.start} are free and suitably aligned`,
-            { op, pool: pool.start, slot, nslots: query.nslots },
-          );
-        }
-      }
+      const missed = this.missedFreeRun(op, index);
+      if (missed !== null) return missed;
     }
     if (op.op === "map" && op.io_path === 1) {
       const sleeping = result.pageCalls.find(
@@ -152,7 +245,9 @@ export class SwiotlbOracle {
         );
       }
     }
-    const warning = result.warnings[0];
+    // v6.10's dev_WARN_ONCE() on alloc_align_mask > ~PAGE_MASK is advice printed by design on
+    // every dma-iommu bounce with a granule over PAGE_SIZE: kept in the results, not a finding.
+    const warning = result.warnings.find((w) => w.kind !== "other");
     if (warning === undefined) return null;
     // The Raspberry Pi 4 case: an unconstrained streaming mapping over one segment of the default
     // pool, refused by the segment cap itself. A design that tried pages for it (the RFC) failed
@@ -176,6 +271,11 @@ export class SwiotlbOracle {
   }
 }
 
+/** The reference variant of the spurious-failure check for `variant`. */
+function referenceFor(variant: SwiotlbVariant): SwiotlbVariant {
+  return variant.mapSize === "aligned" ? variant : REFERENCE;
+}
+
 /** Low 32 bits of a safe integer (the kernel's unsigned int masks). */
 function low32(x: number): number {
   return (x % 2 ** 32) >>> 0;
@@ -185,8 +285,8 @@ function low32(x: number): number {
  * The reference: the first slot of any area where `query` fits (address test, segment boundary,
  * a free run of nslots within the segment), by exhaustive scan rather than next-fit; -1 if none.
  */
-export function firstFit(pool: SwiotlbPool, q: SlotQuery): number {
-  for (let slot = 0; slot < pool.nslabs; slot++) {
+export function firstFit(pool: SwiotlbPool, q: SlotQuery, from = 0, to = pool.nslabs): number {
+  for (let slot = from; slot < to; slot++) {
     if (((q.tblLow + slot * IO_TLB_SIZE) & q.matchMask) !== q.matchValue) continue;
     if (
       q.boundarySlots !== 0 &&
