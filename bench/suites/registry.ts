@@ -8,6 +8,7 @@ const loaders: Readonly<Record<string, () => Promise<{ suite: AnySuite }>>> = {
   "alsa-resume": () => import("./alsa-resume.js"),
   "cma-pins": () => import("./cma-pins.js"),
   "swiotlb-dynamic": () => import("./swiotlb-dynamic.js"),
+  "swiotlb-reach": () => import("./swiotlb-reach.js"),
   "iova-longrun": () => import("./iova-longrun.js"),
   "atomic-pool-boot": () => import("./atomic-pool-boot.js"),
 };

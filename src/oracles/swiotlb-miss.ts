@@ -95,3 +95,31 @@ export function explainWrapMiss(
     `(area_nslabs ${path.areaNslabs}) before the stride reaches slot ${slot}`;
   return { message, path };
 }
+
+/**
+ * What the area search of `q`'s loop (`slot-budget` or `aligned-restart`) would return on `area`
+ * now, without taking anything: the first slot it would take, or -1. The early reject on the
+ * area's used count is left out: a caller asks only of areas that hold a fitting run.
+ */
+export function dryRunArea(pool: SwiotlbPool, area: number, q: SlotQuery): number {
+  const n = pool.areaNslabs;
+  const base = area * n;
+  let restart = 0;
+  if (q.loop === "aligned-restart") {
+    while (restart < Math.min(q.stride, n) && !pool.matches(base + restart, q)) restart++;
+    if (restart === Math.min(q.stride, n)) restart = 0;
+  }
+  let index = pool.areaIndex[area] as number;
+  for (let checked = 0; checked < n;) {
+    const slot = base + index;
+    if (!pool.matches(slot, q)) {
+      index = index + 1 >= n ? 0 : index + 1;
+      checked++;
+      continue;
+    }
+    if (pool.fits(slot, q)) return slot;
+    index = index + q.stride >= n ? restart : index + q.stride;
+    checked += q.stride;
+  }
+  return -1;
+}

@@ -77,13 +77,9 @@ export class SwiotlbOracle {
    * unaligned index 0 explains the miss (v6.9, v7.1), the message says it is kernel behaviour.
    */
   private missedFreeRun(op: MapOp, index: number): Finding | null {
-    const reference = referenceFor(this.model.config);
-    const request = mapSlotRequest(reference, op).request;
-    const pageSize = this.model.pageSize;
-    for (const { pool } of this.model.pools.pools) {
-      const query = slotQuery(reference, pool, pageSize, request);
-      const slot = firstFit(pool, query);
-      if (slot < 0) continue;
+    const free = freeRunFor(this.model, op);
+    if (free !== null) {
+      const { pool, slot, query } = free;
       let explained = null;
       const { areaLoop, slotSearch } = this.model.config;
       if (areaLoop === "slot-budget" && slotSearch === "split-masks") {
@@ -269,6 +265,24 @@ export class SwiotlbOracle {
       oversize ? "swiotlb-oversize-mapping" : undefined,
     );
   }
+}
+
+/**
+ * The first free run, in any pool of `model`, where `op` fits under the reference rules (an
+ * exhaustive scan, not next-fit), or null: what a refused map "fits in some area" means.
+ */
+export function freeRunFor(
+  model: SwiotlbModel,
+  op: MapOp,
+): { pool: SwiotlbPool; slot: number; query: SlotQuery } | null {
+  const reference = referenceFor(model.config);
+  const request = mapSlotRequest(reference, op).request;
+  for (const { pool } of model.pools.pools) {
+    const query = slotQuery(reference, pool, model.pageSize, request);
+    const slot = firstFit(pool, query);
+    if (slot >= 0) return { pool, slot, query };
+  }
+  return null;
 }
 
 /** The reference variant of the spurious-failure check for `variant`. */
