@@ -9,7 +9,9 @@ import { Rng } from "../../src/sim/rng.js";
 import { Corpus } from "./corpus.js";
 import { CoverageFeedback } from "./coverage.js";
 import { crashFinding } from "./crash.js";
+import { FastRng } from "./fast-rng.js";
 import { FeatureMap, StateBuffer } from "./features.js";
+import { Frontier } from "./frontier.js";
 import { Mutator } from "./mutate.js";
 import type { FuzzTarget, TargetRun } from "./target.js";
 
@@ -107,6 +109,14 @@ const INITIAL_RECORDS = 8;
  * only slowly, and a fresh input that finds new features enters the corpus like any other.
  */
 const EXPLORE_EVERY = 16;
+/**
+ * With state feedback, one mutant in this many grows from the holder of a progress measure's
+ * maximum (./frontier.ts), past the length limit: deep states need long inputs that get there
+ * step by step.
+ */
+const FRONTIER_EVERY = 3;
+/** Op records a frontier mutant may add past its holder's length. */
+const FRONTIER_GROWTH = 8;
 
 /** A coverage-guided fuzzer of one target variant. */
 export class FuzzEngine {
@@ -119,6 +129,8 @@ export class FuzzEngine {
   readonly #coverage: CoverageFeedback;
   readonly #codeIds: Uint32Array;
   readonly #state = new StateBuffer();
+  readonly #frontier: Frontier;
+  readonly #frontierRng: FastRng;
   readonly #seeds: Uint8Array[] = [];
   /** Index of the next seed to run in #seeds. */
   #nextSeed = 0;
@@ -149,6 +161,8 @@ export class FuzzEngine {
     this.#options = options;
     const rng = Rng.seeded(options.seed);
     this.corpus = new Corpus(rng.split("corpus"));
+    this.#frontier = new Frontier(target.stateFeatures);
+    this.#frontierRng = new FastRng(rng.split("frontier"));
     this.#mutator = new Mutator(rng.split("mutate"), {
       opBytes: target.opBytes,
       maxLength: options.maxInputBytes ?? 1024,
@@ -222,6 +236,8 @@ export class FuzzEngine {
       };
       const entry = this.corpus.add(input, gain, features);
       if (entry !== null) this.#lastProgress = this.#execs;
+      if (entry !== null && newState > 0 && this.feedback !== "code")
+        this.#frontier.offer(entry, this.#state.ids, this.#state.count);
       if (entry !== null && this.#options.onNew !== undefined) {
         this.#options.onNew({ input, name: entry.name, newFeatures: gain, stats: this.stats() });
       }
@@ -288,6 +304,16 @@ export class FuzzEngine {
     if (this.feedback === "none") return mutator.randomInScratch();
     if (this.corpus.size === 0) return mutator.randomInScratch(this.#lengthLimit);
     if (this.#execs % EXPLORE_EVERY === EXPLORE_EVERY - 1) return mutator.randomInScratch();
+    const rng = this.#frontierRng;
+    if (this.#frontier.size > 0 && rng.below(FRONTIER_EVERY) === 0) {
+      const holder = this.#frontier.pick((n) => rng.below(n)).data;
+      // A few records past the holder: the input grows as it makes progress, not all at once.
+      const room = Math.max(
+        this.#lengthLimit,
+        holder.length + FRONTIER_GROWTH * this.target.opBytes,
+      );
+      return mutator.mutateInScratch(holder, this.corpus.pick().data, room);
+    }
     const limit = this.#lengthLimit;
     return mutator.mutateInScratch(this.corpus.pick().data, this.corpus.pick().data, limit);
   }

@@ -66,10 +66,28 @@ export async function loadTarget(
   name: string,
   options: LoadTargetOptions = {},
 ): Promise<LoadedTarget> {
+  const relPath = options.modulePath ?? targetModulePath(name);
+  const { module, modulePath, mirror } = await loadInstrumented(relPath, options, name);
+  const target = (module as { target?: FuzzTarget }).target;
+  if (target === undefined || typeof target.run !== "function") {
+    throw new Error(`${modulePath} does not export a fuzz target as 'target'`);
+  }
+  return { target, modulePath, mirror };
+}
+
+/**
+ * Refreshes the instrumented mirror (unless `refresh` is false) and imports the module at
+ * `relPath` (relative to dist/) from it, so the model code it runs counts coverage. `name` names
+ * the target in the error for a module that is not built.
+ */
+export async function loadInstrumented(
+  relPath: string,
+  options: Omit<LoadTargetOptions, "modulePath"> = {},
+  name = relPath,
+): Promise<{ module: unknown; modulePath: string; mirror: MirrorReport }> {
   const root = options.packageRoot ?? thisPackage().root;
   const distRoot = join(root, "dist");
   const mirrorRoot = options.mirrorRoot ?? join(distRoot, ".instrumented");
-  const relPath = options.modulePath ?? targetModulePath(name);
   if (!existsSync(join(distRoot, ...relPath.split("/")))) {
     const known = availableTargets(distRoot).join(", ");
     throw new Error(`no built fuzz target '${name}' in ${distRoot} (built: ${known})`);
@@ -79,10 +97,6 @@ export async function loadTarget(
       ? { instrumented: 0, copied: 0, unchanged: 0, removed: 0 }
       : prepareInstrumentedTree(distRoot, mirrorRoot, shouldInstrument);
   const modulePath = join(mirrorRoot, ...relPath.split("/"));
-  const module = (await import(pathToFileURL(modulePath).href)) as { target?: FuzzTarget };
-  const target = module.target;
-  if (target === undefined || typeof target.run !== "function") {
-    throw new Error(`${modulePath} does not export a fuzz target as 'target'`);
-  }
-  return { target, modulePath, mirror };
+  const module: unknown = await import(pathToFileURL(modulePath).href);
+  return { module, modulePath, mirror };
 }

@@ -7,16 +7,21 @@ import type { IovaModel, IovaResult } from "../../src/models/iova/model.js";
 import type { IovaOp } from "../../src/models/iova/ops.js";
 import { IovaOracle } from "../../src/oracles/iova.js";
 import { IOVA_RECORD_BYTES, IovaDecoder } from "./iova-decode.js";
-import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
+import { freshContext, fuzzEntry, type ModelTargetSpec, modelTarget } from "./model-target.js";
+import { iovaProgress } from "./progress.js";
 
-/** The IOVA target for dmafuzz's engine. */
-export const target = modelTarget<IovaOp, IovaResult, IovaModel>({
+/** The IOVA target's parts (the deep-bug benchmark builds variants of it). */
+export const spec: ModelTargetSpec<IovaOp, IovaResult, IovaModel> = {
   def: iovaModel,
   recordBytes: IOVA_RECORD_BYTES,
   newModel: (variant) => iovaModel.create(variant, freshContext()) as IovaModel,
   newOracle: (model) => new IovaOracle(model),
   newDecoder: (records, model) => new IovaDecoder(records, model.config),
-});
+  progress: iovaProgress,
+};
+
+/** The iova target for dmafuzz's engine. */
+export const target = modelTarget(spec);
 
 /** The common fuzz entry point: throws a FindingError on a finding. */
 export const fuzz = fuzzEntry(target);

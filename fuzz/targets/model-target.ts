@@ -7,6 +7,7 @@ import type { Model, ModelDefinition } from "../../src/models/model.js";
 import { policiesOfVariant, policyVariants } from "../../src/models/policies.js";
 import { isPolicyError, type PolicyError } from "../../src/models/policy.js";
 import { type Finding, FindingError } from "../../src/oracles/finding.js";
+import { crashFinding } from "../engine/crash.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
 import type { FuzzTarget, StateFeatureSink, TargetRun } from "../engine/target.js";
@@ -37,6 +38,18 @@ export interface ModelTargetSpec<Op extends { op: string }, Result, M extends Mo
   newDecoder(records: Records, model: M): StepDecoder<Op, Result>;
   /** Hands a model that is done back (its page words for the next input's machine). */
   release?(model: M): void;
+  /**
+   * Progress measures read after each op while fuzzing (see ./progress.ts): the run's maximum of
+   * each is a state feature (IJON style), so an input that pushes one further is kept.
+   */
+  progress?: ProgressMeasures<Op, Result, M>;
+}
+
+/** Named measures of how far a run got towards deep situations, with their current values. */
+export interface ProgressMeasures<Op, Result, M> {
+  names: readonly string[];
+  /** Writes each measure's value after `op` (non-negative; capped at 255 as a feature). */
+  measure(model: M, op: Op, result: Result, out: Int32Array): void;
 }
 
 /** A fresh model context: virtual clock at 0 and a fixed seed, so runs are reproducible. */
@@ -55,6 +68,10 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
    * when they change (`last` holds the previous op's values): every (feature, value) pair a run
    * reaches is still reported, without repeating the unchanged ones at every op.
    */
+  const progress = spec.progress;
+  const featureNames = Object.keys(spec.newModel(def.defaultVariant).features());
+  const values = new Int32Array(progress?.names.length ?? 0);
+
   function step(
     model: M,
     oracle: StepOracle<Op, Result>,
@@ -62,6 +79,7 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     op: Op,
     sink?: StateFeatureSink,
     last?: number[],
+    maxima?: Int32Array,
   ) {
     const index = trace.length;
     trace.push(def.encodeOp(op));
@@ -86,6 +104,16 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
           sink.add(slot, value);
         }
         slot++;
+      }
+      if (progress !== undefined && maxima !== undefined) {
+        progress.measure(model, op, result, values);
+        for (let k = 0; k < values.length; k++) {
+          const value = Math.min(255, values[k]!);
+          if (value <= maxima[k]!) continue;
+          // Every new maximum is a feature: steps towards a deep state count one by one.
+          maxima[k] = value;
+          sink.add(featureNames.length + k, value);
+        }
       }
     }
     return { index, result, finding: oracle.check(op, result, index) };
@@ -136,16 +164,27 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     const decoder = spec.newDecoder(records, model);
     const trace: Record<string, unknown>[] = [];
     const last: number[] = [];
-    const first = step(model, oracle, trace, decoder.init, sink, last);
-    if (first.finding) return { finding: first.finding, trace };
-    for (let i = 0; i < records.ops; i++) {
-      const op = decoder.op(i);
-      if (op === null) continue;
-      const { index, result, finding } = step(model, oracle, trace, op, sink, last);
-      if (finding) return { finding, trace };
-      decoder.observe(op, index, result);
+    const maxima = new Int32Array(values.length);
+    try {
+      const first = step(model, oracle, trace, decoder.init, sink, last, maxima);
+      if (first.finding) return { finding: first.finding, trace };
+      for (let i = 0; i < records.ops; i++) {
+        const op = decoder.op(i);
+        if (op === null) continue;
+        const { index, result, finding } = step(model, oracle, trace, op, sink, last, maxima);
+        if (finding) return { finding, trace };
+        decoder.observe(op, index, result);
+      }
+    } catch (error) {
+      return crashWithTrace(error, model, trace);
     }
     return { finding: oracle.invariants(trace.length - 1), trace };
+  }
+
+  /** A model that threw (a programmer error, or a planted BUG): a crash at the op that threw. */
+  function crashWithTrace(error: unknown, model: M, trace: Record<string, unknown>[]): TargetRun {
+    const { finding } = crashFinding(def.name, model.variant, error);
+    return { finding: finding && { ...finding, opIndex: trace.length - 1 }, trace };
   }
 
   function replay(trace: readonly Record<string, unknown>[], variant: string): Finding | null {
@@ -161,12 +200,13 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     const oracle = spec.newOracle(model);
     const steps: Record<string, unknown>[] = [];
     for (const [i, fields] of trace.entries()) {
-      const { finding } = step(
-        model,
-        oracle,
-        steps,
-        def.decodeOp({ file: "<trace>", line: i + 1, fields }),
-      );
+      const op = def.decodeOp({ file: "<trace>", line: i + 1, fields });
+      let finding: Finding | null;
+      try {
+        finding = step(model, oracle, steps, op).finding;
+      } catch (error) {
+        finding = crashWithTrace(error, model, steps).finding;
+      }
       if (finding) return finding;
     }
     return oracle.invariants(steps.length - 1);
@@ -179,7 +219,7 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     },
     defaultVariant: def.defaultVariant,
     opBytes: spec.recordBytes,
-    stateFeatures: Object.keys(spec.newModel(def.defaultVariant).features()),
+    stateFeatures: [...featureNames, ...(progress?.names.map((n) => `max:${n}`) ?? [])],
     run,
     replay,
   };

@@ -7,18 +7,23 @@ import { pagealloc } from "../../src/models/pagealloc/index.js";
 import type { PageallocModel, PageallocResult } from "../../src/models/pagealloc/model.js";
 import type { PageallocOp } from "../../src/models/pagealloc/ops.js";
 import { PageallocOracle } from "../../src/oracles/pagealloc.js";
-import { freshContext, fuzzEntry, modelTarget } from "./model-target.js";
+import { freshContext, fuzzEntry, type ModelTargetSpec, modelTarget } from "./model-target.js";
+import { pageallocProgress } from "./progress.js";
 import { PAGEALLOC_RECORD_BYTES, PageallocDecoder } from "./pagealloc-decode.js";
 
-/** The page allocator target for dmafuzz's engine. */
-export const target = modelTarget<PageallocOp, PageallocResult, PageallocModel>({
+/** The page allocator target's parts (the deep-bug benchmark builds variants of it). */
+export const spec: ModelTargetSpec<PageallocOp, PageallocResult, PageallocModel> = {
   def: pagealloc,
   recordBytes: PAGEALLOC_RECORD_BYTES,
   newModel: (variant) => pagealloc.create(variant, freshContext()) as PageallocModel,
   newOracle: (model) => new PageallocOracle(model),
   newDecoder: (records) => new PageallocDecoder(records),
   release: (model) => model.release(),
-});
+  progress: pageallocProgress,
+};
+
+/** The pagealloc target for dmafuzz's engine. */
+export const target = modelTarget(spec);
 
 /** The common fuzz entry point: throws a FindingError on a finding. */
 export const fuzz = fuzzEntry(target);

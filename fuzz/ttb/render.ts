@@ -1,6 +1,8 @@
 /** The time-to-bug report: Markdown tables and a Vega-Lite chart rendered to SVG. */
 import type { TopLevelSpec } from "vega-lite";
 import { toSvg } from "../../src/report/charts.js";
+import type { DeepBug } from "../deep/bug.js";
+import { renderDeepSection } from "./render-deep.js";
 import type { TrialRecord, TtbSummary } from "./summary.js";
 
 const fmt = (x: number | null, digits = 3) =>
@@ -9,12 +11,18 @@ const fmt = (x: number | null, digits = 3) =>
 /** The Markdown report. */
 export function renderTtbMarkdown(
   summary: TtbSummary,
-  meta: { budgetS: number; fpBudgetS?: number; trials: number; environment: string },
+  meta: {
+    budgetS: number;
+    fpBudgetS?: number;
+    trials: number;
+    environment: string;
+    deep?: readonly DeepBug[];
+  },
 ): string {
   const lines = [
     "# dmafuzz time-to-bug",
     "",
-    `${meta.environment}. ${meta.trials} trials per canary and engine, each from an empty corpus on one worker, budget ${meta.budgetS} s.`,
+    `${meta.environment}. ${meta.trials} trials per bug and engine, each from an empty corpus on one worker, budget ${meta.deep === undefined ? `${meta.budgetS} s` : "per bug (below)"}.`,
     "Medians and IQRs are over the trials that found the bug; comparisons count a miss as the whole budget.",
     "",
     "| canary | variant | engine | found | median execs (IQR) | median s (IQR) | exec/s |",
@@ -24,6 +32,7 @@ export function renderTtbMarkdown(
         `| ${r.canary} | ${r.variant} | ${r.engine} | ${r.found}/${r.trials} | ${fmt(r.medianExecs)} (${fmt(r.iqrExecs)}) | ${fmt(r.medianSeconds)} (${fmt(r.iqrSeconds)}) | ${fmt(r.medianExecPerSec)} |`,
     ),
     "",
+    ...renderDeepSection(summary, meta.deep ?? []),
     "## Against full feedback",
     "",
     ...summary.comparisons.map((c) => `- ${c.canary}: ${c.verdict}`),

@@ -6,6 +6,7 @@
  */
 import { compare } from "../../src/stats/verdict.js";
 import { summarize } from "../../src/stats/summary.js";
+import { restrictedMean, survivalCurve, type SurvivalPoint } from "./survival.js";
 import type { TrialJob, TrialResult } from "./trial.js";
 
 export interface TrialRecord extends TrialJob, TrialResult {}
@@ -21,6 +22,13 @@ export interface TtbRow {
   medianSeconds: number | null;
   iqrSeconds: number | null;
   medianExecPerSec: number;
+  /** "canaries" or "deep". */
+  set: string;
+  budgetSeconds: number;
+  /** Kaplan-Meier estimate of the share of trials without the bug over time (./survival.ts). */
+  survival: SurvivalPoint[];
+  /** Restricted mean seconds to bug (area under the survival curve up to the budget). */
+  meanSecondsRestricted: number;
 }
 
 export interface TtbComparison {
@@ -60,6 +68,11 @@ export function summarizeTtb(records: readonly TrialRecord[]): TtbSummary {
     const hits = group.filter((r) => r.found);
     const execs = hits.length > 0 ? summarize(hits.map((r) => r.execs)) : null;
     const seconds = hits.length > 0 ? summarize(hits.map((r) => r.ms / 1000)) : null;
+    const censored = group.map((r) => (r.found ? r.ms : r.budgetMs) / 1000);
+    const budgetSeconds = Math.max(...group.map((r) => r.budgetMs)) / 1000;
+    const survival = survivalCurve(
+      group.map((r, i) => ({ found: r.found, seconds: censored[i]! })),
+    );
     rows.push({
       canary: first.canary,
       variant: first.variant,
@@ -71,11 +84,12 @@ export function summarizeTtb(records: readonly TrialRecord[]): TtbSummary {
       medianSeconds: seconds?.median ?? null,
       iqrSeconds: seconds?.iqr ?? null,
       medianExecPerSec: summarize(group.map((r) => r.execPerSec)).median,
+      set: first.set ?? "canaries",
+      budgetSeconds,
+      survival,
+      meanSecondsRestricted: restrictedMean(survival, budgetSeconds),
     });
-    censoredSeconds.set(
-      `${first.canary}|${first.engine}`,
-      group.map((r) => (r.found ? r.ms : r.budgetMs) / 1000),
-    );
+    censoredSeconds.set(`${first.canary}|${first.engine}`, censored);
   }
   const comparisons: TtbComparison[] = [];
   for (const row of rows) {

@@ -11,15 +11,19 @@ import { join, relative } from "node:path";
 import { dependencyBin, thisPackage } from "../../src/paths.js";
 import { FuzzEngine } from "../engine/engine.js";
 import { fastCheckTarget } from "../engine/fast-check-mode.js";
-import { loadTarget } from "../engine/load-target.js";
-import type { FuzzTarget } from "../engine/target.js";
+import { loadInstrumented, loadTarget } from "../engine/load-target.js";
+import type { FuzzTarget, TargetRun } from "../engine/target.js";
+import type { DeepTarget } from "../deep/bug.js";
 
 /** The engine configurations compared. */
-export const TTB_ENGINES = ["full", "code", "none", "fast-check", "jsfuzz"] as const;
+export const TTB_ENGINES = ["full", "code", "state", "none", "fast-check", "jsfuzz"] as const;
 export type TtbEngine = (typeof TTB_ENGINES)[number];
 
 export interface TrialJob {
+  /** The canary, or with `set` "deep" the deep bug (fuzz/deep). */
   canary: string;
+  /** Which bug set the id belongs to (default "canaries"). */
+  set?: "canaries" | "deep";
   model: string;
   variant: string;
   engine: TtbEngine;
@@ -38,29 +42,74 @@ export interface TrialResult {
 }
 
 const targets = new Map<string, Promise<FuzzTarget>>();
+let deepModule: Promise<{ deepBugTarget(id: string): DeepTarget }> | undefined;
 
-/** Runs one trial. */
-export async function runTrial(job: TrialJob): Promise<TrialResult> {
-  if (job.engine === "jsfuzz") return runJsfuzz(job);
+/** A first hit: executions and elapsed engine milliseconds. */
+type Hit = { execs: number; ms: number };
+
+/**
+ * The target a job fuzzes, and how its first hit is seen: a canary through the engine's first
+ * finding of it, a deep bug through its measuring detector after every execution (its finding's
+ * signature may have been reported before, in a shallower state).
+ */
+async function jobTarget(
+  job: TrialJob,
+  onHit: (execs: number) => void,
+): Promise<{ target: FuzzTarget; canary: string | null; maxInputBytes?: number }> {
+  if (job.set === "deep") {
+    deepModule ??= loadInstrumented("fuzz/deep/index.js").then(
+      ({ module }) => module as { deepBugTarget(id: string): DeepTarget },
+    );
+    const deep = (await deepModule).deepBugTarget(job.canary);
+    let execs = 0;
+    const run = (data: Uint8Array, variant: string, sink?: Parameters<FuzzTarget["run"]>[2]) => {
+      const outcome: TargetRun = deep.run(data, variant, sink);
+      execs++;
+      if (deep.detect(outcome)) onHit(execs);
+      return outcome;
+    };
+    return { target: { ...deep, run }, canary: null, maxInputBytes: deep.maxInputBytes };
+  }
   let target = targets.get(job.model);
   if (target === undefined) {
     target = loadTarget(job.model).then((loaded) => loaded.target);
     targets.set(job.model, target);
   }
-  const base = await target;
-  let first: { execs: number; ms: number } | null = null;
+  return { target: await target, canary: job.canary };
+}
+
+/** Runs one trial. */
+export async function runTrial(job: TrialJob): Promise<TrialResult> {
+  if (job.engine === "jsfuzz") return runJsfuzz(job);
+  let first: Hit | null = null;
+  const running: { engine?: FuzzEngine } = {};
+  const {
+    target: base,
+    canary,
+    maxInputBytes,
+  } = await jobTarget(job, (execs) => {
+    if (first === null) first = { execs, ms: running.engine?.stats().elapsedMs ?? 0 };
+  });
   const engine = new FuzzEngine({
-    target: job.engine === "fast-check" ? fastCheckTarget(base) : base,
+    target:
+      job.engine === "fast-check"
+        ? fastCheckTarget(
+            base,
+            maxInputBytes === undefined ? undefined : Math.floor(maxInputBytes / base.opBytes),
+          )
+        : base,
     variant: job.variant,
     seed: job.seed,
+    maxInputBytes,
     feedback: job.engine === "fast-check" ? "full" : job.engine,
     onFinding: (event) => {
-      if (first === null && event.finding.canary === job.canary)
+      if (first === null && canary !== null && event.finding.canary === canary)
         first = { execs: event.execs, ms: event.elapsedMs };
     },
   });
+  running.engine = engine;
   const stats = engine.runFor({ maxTimeMs: job.budgetMs, shouldStop: () => first !== null });
-  const hit = first as { execs: number; ms: number } | null;
+  const hit = first as Hit | null;
   return {
     found: hit !== null,
     execs: hit?.execs ?? stats.execs,
@@ -74,7 +123,10 @@ function runJsfuzz(job: TrialJob): Promise<TrialResult> {
   const root = thisPackage().root;
   const cwd = mkdtempSync(join(tmpdir(), "dmafuzz-ttb-jsfuzz-"));
   mkdirSync(join(cwd, "corpus"));
-  const script = join(root, "dist", "cjs", "fuzz", "targets", `${job.model}.fuzz.js`);
+  const script =
+    job.set === "deep"
+      ? join(root, "dist", "cjs", "fuzz", "deep", "deep.fuzz.js")
+      : join(root, "dist", "cjs", "fuzz", "targets", `${job.model}.fuzz.js`);
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(
@@ -82,7 +134,13 @@ function runJsfuzz(job: TrialJob): Promise<TrialResult> {
       [dependencyBin("jsfuzz"), relative(cwd, script), "corpus"],
       {
         cwd,
-        env: { ...process.env, DMAFUZZ_VARIANT: job.variant, DMAFUZZ_CANARY: job.canary },
+        env: {
+          ...process.env,
+          DMAFUZZ_VARIANT: job.variant,
+          ...(job.set === "deep"
+            ? { DMAFUZZ_DEEP_BUG: job.canary }
+            : { DMAFUZZ_CANARY: job.canary }),
+        },
       },
     );
     let out = "";

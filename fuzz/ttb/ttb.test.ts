@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEEP_BUGS } from "../deep/index.js";
 import { summarizeTtb, type TrialRecord } from "./summary.js";
 import { runTtb, selectCanaries, ttbJobs } from "./ttb.js";
 
@@ -106,5 +107,36 @@ describe("dmafuzz ttb on the IOVA canary (built engine, worker threads)", () => 
     expect(readFileSync(join(out, "ttb.md"), "utf8")).toContain(
       "| iova-max32-stale | v5.17 | full | 2/2 |",
     );
+  }, 60_000);
+});
+
+describe("dmafuzz ttb --set deep (built engine, worker threads)", () => {
+  it("times a deep bug per engine on its own variant and writes the survival report", async () => {
+    const out = mkdtempSync(join(tmpdir(), "dmafuzz-ttb-deep-"));
+    const bug = DEEP_BUGS.find((b) => b.id === "deep-iova-hole-ladder")!;
+    const { summary, records } = await runTtb({
+      canaries: [],
+      deep: [bug],
+      deepBudgetOverride: true,
+      engines: ["full", "none"],
+      trials: 2,
+      budgetMs: 3_000,
+      workers: 2,
+      seed: 1,
+      out,
+    });
+    expect(records.map((r) => [r.set, r.variant])).toEqual(
+      Array(4).fill(["deep", "v6.7+synthetic-hole-ladder"]),
+    );
+    expect(summary.falsePositives).toEqual([]);
+    for (const row of summary.rows) {
+      expect(row.set).toBe("deep");
+      expect(row.survival[0]).toEqual({ t: 0, s: 1 });
+      expect(row.meanSecondsRestricted).toBeLessThanOrEqual(3);
+    }
+    const md = readFileSync(join(out, "ttb.md"), "utf8");
+    expect(md).toContain("## Deep bugs");
+    expect(md).toMatch(/\| deep-iova-hole-ladder \| iova \| planted \| 3 \| \d+\/2/);
+    expect(existsSync(join(out, "ttb-survival.svg"))).toBe(true);
   }, 60_000);
 });

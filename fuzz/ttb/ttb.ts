@@ -6,18 +6,25 @@
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { type Canary, CANARIES } from "../../src/oracles/canaries.js";
+import type { DeepBug } from "../deep/bug.js";
 import { runWorkerPool } from "../../src/parallel/pool.js";
 import { thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { renderSurvivalChart } from "./render-deep.js";
 import { renderTtbChart, renderTtbMarkdown } from "./render.js";
 import { summarizeTtb, type TrialRecord, type TtbSummary } from "./summary.js";
 import type { TrialJob, TtbEngine } from "./trial.js";
 
 export interface TtbOptions {
   canaries: readonly Canary[];
+  /** Deep bugs to time (fuzz/deep), each on its own budget unless `budgetMs` overrides it. */
+  deep?: readonly DeepBug[];
   engines: readonly TtbEngine[];
   trials: number;
+  /** Budget of each canary trial; for deep bugs, when set, it overrides each bug's own budget. */
   budgetMs: number;
+  /** Whether `budgetMs` overrides the deep bugs' own budgets (default false). */
+  deepBudgetOverride?: boolean;
   /** Budget of each false-positive watch (default: budgetMs). */
   fpBudgetMs?: number;
   workers: number;
@@ -32,6 +39,22 @@ export interface TtbOptions {
 /** The trials of a run, in a fixed order. */
 export function ttbJobs(o: Omit<TtbOptions, "workers" | "out">): TrialJob[] {
   const jobs: TrialJob[] = [];
+  for (const bug of o.deep ?? []) {
+    for (const engine of o.engines) {
+      for (let t = 0; t < o.trials; t++) {
+        jobs.push({
+          canary: bug.id,
+          set: "deep",
+          model: bug.model,
+          variant: bug.variant,
+          engine,
+          seed: o.seed + t,
+          budgetMs: o.deepBudgetOverride === true ? o.budgetMs : bug.budgetS * 1000,
+          purpose: "ttb",
+        });
+      }
+    }
+  }
   for (const c of o.canaries) {
     const variant = c.firesOn[0] as string;
     for (const engine of o.engines) {
@@ -83,7 +106,7 @@ export async function runTtb(
   const environment = `Node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${options.workers} worker(s) in parallel`;
   writeFileAtomic(
     join(options.out, "ttb.json"),
-    `${JSON.stringify({ environment, options: { ...options, canaries: options.canaries.map((c) => c.id), onTrial: undefined, signal: undefined }, summary, records }, null, 2)}\n`,
+    `${JSON.stringify({ environment, options: { ...options, canaries: options.canaries.map((c) => c.id), deep: options.deep?.map((b) => b.id), onTrial: undefined, signal: undefined }, summary, records }, null, 2)}\n`,
   );
   writeFileAtomic(
     join(options.out, "ttb.md"),
@@ -92,10 +115,13 @@ export async function runTtb(
       fpBudgetS: (options.fpBudgetMs ?? options.budgetMs) / 1000,
       trials: options.trials,
       environment,
+      deep: options.deep,
     }),
   );
   if (records.some((r) => r.purpose === "ttb"))
     writeFileAtomic(join(options.out, "ttb.svg"), await renderTtbChart(records));
+  if (records.some((r) => r.set === "deep"))
+    writeFileAtomic(join(options.out, "ttb-survival.svg"), await renderSurvivalChart(summary));
   return { summary, records };
 }
 

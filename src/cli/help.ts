@@ -123,20 +123,26 @@ Options:
   -h, --help  show this help
 
 Exit status: 0 done, 2 bad input.`,
-  ttb: `Usage: dmafuzz ttb [--trials N] [--budget-s S] [--engines LIST] [--canaries LIST] [--workers N]
-                   [--seed N] [--no-fp] [--fp-budget-s S] [--out DIR]
+  ttb: `Usage: dmafuzz ttb [--set canaries|deep] [--trials N] [--budget-s S] [--engines LIST]
+                   [--canaries LIST] [--bugs LIST] [--workers N] [--seed N] [--no-fp]
+                   [--fp-budget-s S] [--out DIR]
 
 Time-to-bug benchmark of the fuzz engines: for each canary on its first buggy variant, N trials
 per engine from an empty corpus until the canary fires or the budget runs out; then, with full
-feedback, a false-positive watch on each variant where the canary must never fire. Writes
-ttb.json, ttb.md and ttb.svg.
+feedback, a false-positive watch on each variant where the canary must never fire. With --set
+deep, the deep-bug set instead (fuzz/deep: bugs that need a long history, real ones and ones
+planted in synthetic test-only variants), each on its own budget, with Kaplan-Meier survival
+curves. Writes ttb.json, ttb.md and ttb.svg (and ttb-survival.svg for the deep set).
 
 Options:
-  --trials N        trials per canary and engine (default 10)
-  --budget-s S      time budget of one trial in seconds (default 60)
-  --engines LIST    comma-separated: full, code, none (blind), fast-check, jsfuzz
-                    (default full,code,none,fast-check)
+  --set NAME        canaries (default) or deep
+  --trials N        trials per bug and engine (default 10)
+  --budget-s S      time budget of one trial in seconds (default 60; for the deep set, each
+                    bug's own budget unless given)
+  --engines LIST    comma-separated: full, code, state, none (blind), fast-check, jsfuzz
+                    (default full,code,none,fast-check; all six for the deep set)
   --canaries LIST   canary ids (default: all; see 'dmafuzz list --canaries')
+  --bugs LIST       deep bug ids, with --set deep (default: all)
   --workers N       trials in parallel (default: one per core)
   --seed N          seed of the first trial (default 1)
   --no-fp           skip the false-positive watch

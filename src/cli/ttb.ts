@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { DEEP_BUGS } from "../../fuzz/deep/index.js";
 import { TTB_ENGINES, type TtbEngine } from "../../fuzz/ttb/trial.js";
 import { runTtb, selectCanaries } from "../../fuzz/ttb/ttb.js";
 import { asUsageError } from "./bench.js";
@@ -28,6 +29,8 @@ export async function ttbCommand(
     "fp-budget-s": { type: "string" },
     engines: { type: "string" },
     canaries: { type: "string" },
+    set: { type: "string" },
+    bugs: { type: "string" },
     workers: { type: "string" },
     seed: { type: "string" },
     "no-fp": { type: "boolean" },
@@ -36,13 +39,31 @@ export async function ttbCommand(
   });
   if (values.help) return printed([commandUsage.ttb ?? ""]);
   if (positionals.length > 0) throw new UsageError(`ttb: unexpected argument '${positionals[0]}'`);
-  const engines = list(values.engines ?? "full,code,none,fast-check");
+  const set = values.set ?? "canaries";
+  if (set !== "canaries" && set !== "deep")
+    throw new UsageError(`ttb: unknown set '${set}' (known: canaries, deep)`);
+  const deep = set === "deep";
+  const engines = list(
+    values.engines ?? (deep ? TTB_ENGINES.join(",") : "full,code,none,fast-check"),
+  );
   const badEngine = engines.find((e) => !(TTB_ENGINES as readonly string[]).includes(e));
   if (badEngine !== undefined)
     throw new UsageError(`ttb: unknown engine '${badEngine}' (known: ${TTB_ENGINES.join(", ")})`);
-  const { canaries, unknown } = selectCanaries(list(values.canaries));
+  if (deep && values.canaries !== undefined)
+    throw new UsageError("ttb: --canaries selects canaries; with --set deep use --bugs");
+  if (!deep && values.bugs !== undefined)
+    throw new UsageError("ttb: --bugs selects deep bugs: it needs --set deep");
+  const { canaries, unknown } = deep
+    ? { canaries: [], unknown: [] }
+    : selectCanaries(list(values.canaries));
   if (unknown.length > 0)
     throw new UsageError(`ttb: unknown canary '${unknown[0]}' (see 'dmafuzz list --canaries')`);
+  const bugIds = list(values.bugs);
+  const badBug = bugIds.find((id) => !DEEP_BUGS.some((b) => b.id === id));
+  if (badBug !== undefined)
+    throw new UsageError(
+      `ttb: unknown deep bug '${badBug}' (known: ${DEEP_BUGS.map((b) => b.id).join(", ")})`,
+    );
   const count = (flag: string, value: string | undefined, fallback: number, min = 1) => {
     if (value === undefined) return fallback;
     const n = parseCount("ttb", flag, value);
@@ -57,13 +78,17 @@ export async function ttbCommand(
   try {
     const { summary } = await runTtb({
       canaries,
+      deep: deep
+        ? DEEP_BUGS.filter((b) => bugIds.length === 0 || bugIds.includes(b.id))
+        : undefined,
+      deepBudgetOverride: values["budget-s"] !== undefined,
       engines: engines as TtbEngine[],
       trials: count("--trials", values.trials, 10),
       budgetMs: budgetS * 1000,
       fpBudgetMs: count("--fp-budget-s", values["fp-budget-s"], budgetS) * 1000,
       workers: count("--workers", values.workers, availableParallelism()),
       seed: count("--seed", values.seed, 1, 0),
-      falsePositives: values["no-fp"] !== true,
+      falsePositives: !deep && values["no-fp"] !== true,
       out,
       signal: controller.signal,
       onTrial: (r, done, total) =>
