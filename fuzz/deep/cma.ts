@@ -19,12 +19,12 @@ export const CMA_DEEP_BUGS: readonly CmaBug[] = [
     base: "nofail",
     variant: "nofail",
     description:
-      "cma-nofail-longterm-hang while at least 6 allocations are live in the area: the pins and the live ranges together defeat every aligned window.",
+      "cma-nofail-longterm-hang while at least 4 allocations are live in the area: the pins and the live ranges together defeat every aligned window.",
     reference:
       "Goldsworthy 'mm: cma: indefinitely retry allocations' v2-v4 (Sep 2020, not merged); spec 3.4",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
-    deep: (model) => model.live.size >= 6,
+    deep: (model) => model.live.size >= 4,
     matches: (finding) => finding.canary === "cma-nofail-longterm-hang",
   },
   {
@@ -34,12 +34,12 @@ export const CMA_DEEP_BUGS: readonly CmaBug[] = [
     base: "fail-fast",
     variant: "fail-fast",
     description:
-      "cma-transient-ebusy while at least 6 allocations are live in the area (the transient pins block the few windows left).",
+      "cma-transient-ebusy while at least 4 allocations are live in the area (the transient pins block the few windows left).",
     reference:
       "Goldsworthy 'cma_alloc(), add sleep-and-retry for temporary page pinning' v1 (Aug 2020); spec 3.4",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
-    deep: (model) => model.live.size >= 6,
+    deep: (model) => model.live.size >= 4,
     matches: (finding) => finding.canary === "cma-transient-ebusy",
   },
   {
@@ -49,14 +49,14 @@ export const CMA_DEEP_BUGS: readonly CmaBug[] = [
     base: "fail-fast",
     variant: "fail-fast+synthetic-crowded-alloc",
     description:
-      "Planted: a cma_alloc BUG_ONs when it succeeds with at least 11 allocations already live (a bitmap search bug past the eleventh range).",
+      "Planted: a cma_alloc BUG_ONs when it succeeds with at least 7 allocations already live (a bitmap search bug past the seventh range).",
     reference: "synthetic; imitates a bitmap offset bug of cma_alloc",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
     plant: (model, op, result) =>
       op.op === "alloc" &&
       result.kind === "cma_alloc" &&
       result.outcome === "ok" &&
-      model.live.size >= 12,
+      model.live.size >= 8,
   },
 ];

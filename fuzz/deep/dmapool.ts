@@ -25,11 +25,11 @@ export const DMAPOOL_DEEP_BUGS: readonly DmapoolBug[] = [
     base: "has-managed-dma",
     variant: "has-managed-dma",
     description:
-      "dma_alloc_from_pool finds no suitable pool ('Failed to get suitable pool') after the pools have grown to at least 8 chunks.",
+      "dma_alloc_from_pool finds no suitable pool ('Failed to get suitable pool') after the pools have grown to at least 6 chunks.",
     reference: "kernel/dma/pool.c dma_alloc_from_pool; spec 4",
-    budgetS: 20,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
-    deep: (model, op, result) => measures.read(model, op, result)[CHUNKS]! >= 8,
+    deep: (model, op, result) => measures.read(model, op, result)[CHUNKS]! >= 6,
     matches: (finding) => finding.kind === "warning" && finding.site === "no-suitable-pool",
   },
   {
@@ -41,7 +41,7 @@ export const DMAPOOL_DEEP_BUGS: readonly DmapoolBug[] = [
     description:
       "Planted: an atomic allocation BUG_ONs when the pools hold at least 10 chunks (a chunk-list walk bug after many expansions).",
     reference: "synthetic; imitates a genpool chunk-list bug",
-    budgetS: 20,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
     plant: (model, op, result) =>
       op.op === "alloc" && measures.read(model, op, result)[CHUNKS]! >= 10,
@@ -53,11 +53,11 @@ export const DMAPOOL_DEEP_BUGS: readonly DmapoolBug[] = [
     base: "has-managed-dma",
     variant: "has-managed-dma+synthetic-deep-fill",
     description:
-      "Planted: a pool free BUG_ONs when at least 1024 pool pages are in use (4 MiB of atomic buffers outstanding).",
+      "Planted: a pool free BUG_ONs when at least 512 pool pages are in use (2 MiB of atomic buffers outstanding).",
     reference: "synthetic; imitates a gen_pool_free bitmap bug at depth",
-    budgetS: 20,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
     plant: (model, op, result) =>
-      op.op === "free" && measures.read(model, op, result)[USED]! >= 256,
+      op.op === "free" && measures.read(model, op, result)[USED]! >= 128,
   },
 ];

@@ -26,7 +26,7 @@ export const IOVA_DEEP_BUGS: readonly IovaBug[] = [
     description:
       "iova-max32-stale in the report's shape: the stale max32_alloc_size refuses a size-aligned 32-bit request while the space below 4 GiB is cut into at least 20 holes by live IOVAs.",
     reference: "5b61343b5059 (v5.18); the 0x731f report on the iommu list, March 2022",
-    budgetS: 20,
+    budgetS: 8,
     deep: (model, op, result) => measures.read(model, op, result)[HOLES]! >= 20,
     matches: (finding) => finding.canary === "iova-max32-stale",
   },
@@ -39,7 +39,7 @@ export const IOVA_DEEP_BUGS: readonly IovaBug[] = [
     description:
       "Planted: an allocation BUG_ONs when the space below 4 GiB holds at least 36 holes between live IOVAs (a walk-length bug that only a heavily fragmented tree shows).",
     reference: "synthetic; imitates a cached-node walk bug needing a fragmented 32-bit space",
-    budgetS: 20,
+    budgetS: 8,
     plant: (model, op, result) => isAlloc(op) && measures.read(model, op, result)[HOLES]! >= 36,
   },
   {
@@ -51,7 +51,7 @@ export const IOVA_DEEP_BUGS: readonly IovaBug[] = [
     description:
       "Planted: a free_iova BUG_ONs when at least 80 IOVAs are live (a rebalancing bug of a deep rb-tree).",
     reference: "synthetic; imitates an rb-tree erase bug at depth",
-    budgetS: 20,
+    budgetS: 8,
     plant: (model, op, result) => op.op === "free" && measures.read(model, op, result)[LIVE]! >= 80,
   },
 ];

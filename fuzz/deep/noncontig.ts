@@ -22,12 +22,12 @@ export const NONCONTIG_DEEP_BUGS: readonly NoncontigBug[] = [
     base: "upstream@v6.6",
     variant: "upstream@v6.6",
     description:
-      "alsa-noncontig-resume-hang while at least 4 other sound buffers are live (a card with several PCM streams, resuming).",
+      "alsa-noncontig-resume-hang while at least 3 other sound buffers are live (a card with several PCM streams, resuming).",
     reference:
       "spec 2.3; 'ALSA: memalloc: Fix indefinite hang in non-iommu case' (Feb 2024); 803de9000f33",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
-    deep: (model) => model.live.size >= 4,
+    deep: (model) => model.live.size >= 3,
     matches: (finding) => finding.canary === "alsa-noncontig-resume-hang",
   },
   {
@@ -39,7 +39,7 @@ export const NONCONTIG_DEEP_BUGS: readonly NoncontigBug[] = [
     description:
       "Planted: a buffer allocation BUG_ONs when it succeeds with at least 9 buffers already live.",
     reference: "synthetic; imitates an id-table bug of a driver's buffer list",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
     plant: (model, _op, result) => bufferOk(result) && model.live.size >= 10,
   },
@@ -50,11 +50,11 @@ export const NONCONTIG_DEEP_BUGS: readonly NoncontigBug[] = [
     base: "upstream@v6.8",
     variant: "upstream@v6.8+synthetic-held-memory",
     description:
-      "Planted: a buffer allocation BUG_ONs when it succeeds while callers hold at least 24 MiB through the page allocator's alloc op and at least 4 buffers are live.",
+      "Planted: a buffer allocation BUG_ONs when it succeeds while callers hold at least 8 MiB through the page allocator's alloc op and at least 3 buffers are live.",
     reference: "synthetic; imitates a bug in a buffer path under memory held by others",
-    budgetS: 30,
+    budgetS: 15,
     maxInputBytes: SHORT_INPUT,
     plant: (model, _op, result) =>
-      bufferOk(result) && model.live.size >= 4 && callerPages(model.pages.mm) >= 6144,
+      bufferOk(result) && model.live.size >= 3 && callerPages(model.pages.mm) >= 2048,
   },
 ];

@@ -24,7 +24,7 @@ export const SWIOTLB_DEEP_BUGS: readonly SwiotlbBug[] = [
     description:
       "v6.8's double allocation (a slot handed out twice) while the default pool is cut into at least 6 free runs.",
     reference: "the v6.9 fixes of swiotlb_area_find_slots (spec B.2)",
-    budgetS: 20,
+    budgetS: 8,
     deep: (model, op, result) => measures.read(model, op, result)[RUNS]! >= 6,
     matches: (finding) => finding.kind === "overlap",
   },
@@ -37,7 +37,7 @@ export const SWIOTLB_DEEP_BUGS: readonly SwiotlbBug[] = [
     description:
       "Planted: a mapping with a min_align_mask BUG_ONs when the default pool has at least 24 separate free runs (an index that lines up with the alignment only after dozens of maps and unmaps).",
     reference: "synthetic; imitates an area-index wrap bug of swiotlb_search_pool_area",
-    budgetS: 20,
+    budgetS: 8,
     plant: (model, op, result) =>
       op.op === "map" && op.min_align_mask !== 0 && measures.read(model, op, result)[RUNS]! >= 24,
   },
@@ -50,7 +50,7 @@ export const SWIOTLB_DEEP_BUGS: readonly SwiotlbBug[] = [
     description:
       "Planted: an unmap BUG_ONs when the pool is at least 48/64 full and cut into at least 12 free runs.",
     reference: "synthetic; imitates a release-path accounting bug at high occupancy",
-    budgetS: 20,
+    budgetS: 8,
     plant: (model, op, result) => {
       if (op.op !== "unmap") return false;
       const m = measures.read(model, op, result);
