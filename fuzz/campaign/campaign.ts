@@ -7,7 +7,8 @@
  * execution, then writes the final statistics. Nothing that matters lives only in the main thread.
  */
 import { mkdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { hostname } from "node:os";
+import { basename, join, relative, resolve } from "node:path";
 import { policiesOfVariant } from "../../src/models/policies.js";
 import { type Finding, findingSignature } from "../../src/oracles/finding.js";
 import { thisPackage } from "../../src/paths.js";
@@ -15,6 +16,7 @@ import { inputName } from "../engine/corpus.js";
 import type { FeedbackMode } from "../engine/engine.js";
 import { saveFinding } from "../engine/findings.js";
 import { availableTargets, loadTarget } from "../engine/load-target.js";
+import { CampaignSync, type SyncHandlers } from "./campaign-sync.js";
 import { Board } from "./heartbeat.js";
 import { CampaignInputError } from "./input-error.js";
 import type { FindingNotice, FromWorker, WorkerConfig } from "./protocol.js";
@@ -47,10 +49,20 @@ export interface CampaignOptions {
   timeoutMs?: number;
   /** Longest generated input (default 1024 bytes). */
   maxInputBytes?: number;
+  /** Exchange corpus entries and findings with other campaigns through a shared directory. */
+  sync?: SyncOptions;
   /** Aborting it stops the campaign like the limits do. */
   signal?: AbortSignal;
   /** Receives each status and FINDING line. */
   log: (line: string) => void;
+}
+
+/** `--sync-dir`, `--sync-id`, `--sync-interval`. */
+export interface SyncOptions {
+  dir: string;
+  /** This campaign's folder in `dir` (default: the one it used before, else `<host>-<out name>`). */
+  id?: string;
+  intervalMs: number;
 }
 
 /** How a campaign ended. */
@@ -99,6 +111,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
   const quarantine = new Set<string>();
   const maxInputBytes = options.maxInputBytes ?? 1024;
   const capacity = Math.max(maxInputBytes, ...[...corpus.values()].map((data) => data.length));
+  const sync =
+    options.sync &&
+    new CampaignSync({
+      dir: options.sync.dir,
+      id: options.sync.id ?? state.prior?.sync?.id ?? defaultSyncId(outDir),
+      identity: { target: options.target, variant },
+      intervalMs: options.sync.intervalMs,
+      outDir,
+      corpus,
+    });
   const board = Board.create(workers, capacity);
   board.baseExecs = state.prior?.execs ?? 0;
   const recorder = new CampaignRecorder({
@@ -115,6 +137,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     },
     corpusSize: () => corpus.size,
     log: options.log,
+    sync: () => sync?.stats,
   });
   /** Signatures saved before this session. */
   const known = [...state.known];
@@ -170,6 +193,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
         return;
       }
       try {
+        syncNow();
         const stats = recorder.finish();
         resolve({
           stats,
@@ -199,10 +223,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     };
     const onAbort = () => stop("signal");
 
-    const recordFinding = (notice: FindingNotice) => {
+    const recordFinding = (notice: FindingNotice, peer?: string) => {
       if (!recorder.addFinding(notice)) return;
-      options.log(findingLine({ ...notice, dir: displayPath(notice.dir) }));
+      const line = findingLine({ ...notice, dir: displayPath(notice.dir) });
+      options.log(peer === undefined ? line : `${line} [from ${peer}]`);
       supervisor.broadcast({ type: "known", signature: notice.signature });
+      if (peer === undefined) sync?.noteFinding(notice.dir);
     };
     const onMessage = (message: FromWorker, slot: number) => {
       if (message.type === "finding") return recordFinding(message.notice);
@@ -239,6 +265,22 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
       recordFinding({ signature, kind: fault.kind, message: fault.message, dir, execs, ms });
     };
 
+    const syncHandlers: SyncHandlers = {
+      onInput: (name, data) => {
+        corpus.set(name, data);
+        supervisor.broadcast({ type: "seed", input: data });
+      },
+      onFinding: recordFinding,
+    };
+    /** A sync when its interval has passed (`now`), or at once; RELOAD when it brought inputs. */
+    const syncNow = (now?: number) => {
+      if (sync === undefined) return;
+      const before = sync.stats.importedInputs;
+      if (now === undefined) sync.sync(syncHandlers);
+      else sync.tick(now, syncHandlers);
+      if (sync.stats.importedInputs > before) recorder.status("RELOAD");
+    };
+
     const supervisor = new Supervisor({
       board,
       timeoutMs,
@@ -251,6 +293,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     options.signal?.addEventListener("abort", onAbort);
     const tick = guard(() => {
       supervisor.check(performance.now());
+      syncNow(performance.now());
       recorder.tick();
       after(TICK_MS, tick);
     });
@@ -264,6 +307,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     }
     if (options.signal?.aborted) stop("signal");
   });
+}
+
+/** `<host>-<OUT's name>`: distinct per machine and per campaign on it. */
+function defaultSyncId(outDir: string): string {
+  const name = `${hostname()}-${basename(resolve(outDir))}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  return name.replace(/^[.-]+/, "").slice(0, 100) || "campaign";
 }
 
 /** A path as the user would type it: relative to the working directory when inside it. */

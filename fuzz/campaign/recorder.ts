@@ -5,6 +5,7 @@
  * two never leaves the CSV ahead of the totals a --resume starts from).
  */
 import { relative } from "node:path";
+import type { SyncStats } from "./campaign-sync.js";
 import type { Board } from "./heartbeat.js";
 import type { FindingNotice, WorkerCounters } from "./protocol.js";
 import {
@@ -27,6 +28,8 @@ export interface RecorderOptions {
   identity: { target: string; variant: string; feedback: string; workers: number; seed: number };
   corpusSize: () => number;
   log: (line: string) => void;
+  /** The sync directory's counters, when the campaign has one. */
+  sync?: () => SyncStats | undefined;
 }
 
 export class CampaignRecorder {
@@ -172,6 +175,7 @@ export class CampaignRecorder {
     session.execs = snapshot.execs - this.#priorExecs;
     if (ended) session.end = now;
     const meanInputBytes = this.#meanInputBytes();
+    const sync = this.#options.sync?.();
     const stats: CampaignStats = {
       ...identity,
       execs: snapshot.execs,
@@ -185,6 +189,7 @@ export class CampaignRecorder {
       startTime: prior?.startTime ?? this.#sessions[0]!.start,
       endTime: ended ? now : null,
       sessions: this.#sessions,
+      ...(sync !== undefined && { sync }),
     };
     writeStats(outDir, stats);
     return stats;

@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import type { SyncStats } from "./campaign-sync.js";
 import { CampaignInputError } from "./input-error.js";
 
 /** One finding signature in stats.json. */
@@ -53,6 +54,8 @@ export interface CampaignStats {
   startTime: string;
   endTime: string | null;
   sessions: SessionStat[];
+  /** The sync directory's counters (campaigns run with --sync-dir). */
+  sync?: SyncStats;
 }
 
 export function statsPath(outDir: string): string {

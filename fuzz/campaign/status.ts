@@ -21,8 +21,11 @@ export interface StatusSnapshot {
   rssMb: number;
 }
 
-/** libFuzzer's events: INITED once the workers run, NEW per corpus entry, pulse, DONE at the end. */
-export type StatusEvent = "INITED" | "NEW" | "pulse" | "DONE";
+/**
+ * libFuzzer's events: INITED once the workers run, NEW per corpus entry, RELOAD after taking
+ * entries from a sync directory, pulse, DONE at the end.
+ */
+export type StatusEvent = "INITED" | "NEW" | "RELOAD" | "pulse" | "DONE";
 
 export function statusLine(event: StatusEvent, s: StatusSnapshot): string {
   return (

@@ -25,6 +25,8 @@ export interface FindingRecord {
   executions: number;
   /** Milliseconds of fuzzing until it was found. */
   elapsedMs: number;
+  /** The sync-directory peer it was taken from (absent: found by this campaign). */
+  syncedFrom?: string;
 }
 
 /** The finding.json document. */
@@ -37,6 +39,8 @@ export interface SavedFinding {
   elapsedMs: number;
   traceOps: number;
   minimizedOps: number;
+  /** The sync-directory peer it was taken from (absent: found by this campaign). */
+  syncedFrom?: string;
 }
 
 /** The folder name for a signature: readable, filesystem-safe, unique by a hash suffix. */
@@ -74,6 +78,7 @@ export function saveFinding(
     elapsedMs: record.elapsedMs,
     traceOps: record.trace.length,
     minimizedOps: record.minimized.length,
+    ...(record.syncedFrom !== undefined && { syncedFrom: record.syncedFrom }),
   };
   try {
     writeFileAtomic(join(temp, "input.bin"), record.input);

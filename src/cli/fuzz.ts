@@ -42,6 +42,9 @@ export async function fuzzCommand(
     feedback: { type: "string" },
     timeout: { type: "string" },
     "max-len": { type: "string" },
+    "sync-dir": { type: "string" },
+    "sync-id": { type: "string" },
+    "sync-interval": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.fuzz ?? ""]);
@@ -68,6 +71,16 @@ export async function fuzzCommand(
   await loadPolicyFiles(policyFiles);
   // With policies for the target and no --variant, the campaign runs the first of them.
   const variant = values.variant ?? policyVariants(values.target)[0];
+  const syncIntervalS = count("--sync-interval", values["sync-interval"]) ?? 30;
+  if (syncIntervalS === 0) throw new UsageError("fuzz: --sync-interval must be at least 1");
+  if (values["sync-dir"] === undefined && values["sync-id"] !== undefined) {
+    throw new UsageError("fuzz: --sync-id needs --sync-dir");
+  }
+  const sync = values["sync-dir"] && {
+    dir: resolve(values["sync-dir"]),
+    ...(values["sync-id"] !== undefined && { id: values["sync-id"] }),
+    intervalMs: syncIntervalS * 1000,
+  };
 
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -88,6 +101,7 @@ export async function fuzzCommand(
       ...(maxRuns !== undefined && { maxRuns }),
       timeoutMs: timeoutS * 1000,
       ...(maxLen !== undefined && { maxInputBytes: maxLen }),
+      ...(sync && { sync }),
       signal: controller.signal,
       log: (line) => sink.write(`${line}\n`),
     });

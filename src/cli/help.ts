@@ -83,6 +83,7 @@ Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun
   fuzz: `Usage: dmafuzz fuzz --target <model> [--variant v] [--workers N] [--max-time S] [--runs N]
                     [--seed N] [--out DIR] [--resume] [--feedback full|code|state|none]
                     [--timeout S] [--max-len BYTES]
+                    [--sync-dir DIR [--sync-id NAME] [--sync-interval S]]
 
 Runs a coverage-guided fuzz campaign on worker threads that share new corpus entries. Each
 worker saves what it finds at once: new inputs to DIR/corpus/ (one file per input, named by its
@@ -106,6 +107,13 @@ Options:
                     none (blind generation)
   --timeout S       one execution running longer is a timeout finding (default 10)
   --max-len BYTES   largest input generated (default 1024; as libFuzzer's -max_len)
+  --sync-dir DIR    exchange corpus entries and findings with the campaigns on other machines
+                    that use DIR (a shared mount: NFS, an object-store mount; no locks): this
+                    one writes DIR/<id>/ and reads the others' folders, taking what they found
+                    into its own --out, which stays resumable on its own
+  --sync-id NAME    this campaign's folder in DIR (default: the one it used before, else
+                    <hostname>-<name of --out>)
+  --sync-interval S seconds between two syncs (default 30; one more when the campaign stops)
   -h, --help        show this help
 
 Runs until --max-time, --runs, SIGINT or SIGTERM; each stops the workers after their current

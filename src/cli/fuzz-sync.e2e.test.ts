@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { thisPackage } from "../paths.js";
+
+// Four campaigns of the built `dmafuzz` bin, as separate processes sharing one sync directory.
+const bin = join(thisPackage().root, "dist", "src", "cli", "main.js");
+const root = mkdtempSync(join(tmpdir(), "dmafuzz-sync-e2e-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function fuzz(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, "fuzz", ...args], { stdio: "pipe" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+const files = (dir: string) => readdirSync(dir).filter((name) => !name.startsWith("."));
+
+describe("dmafuzz fuzz --sync-dir (four processes)", () => {
+  it("each campaign ends with every entry its peers published one sync interval before", async () => {
+    const shared = join(root, "shared");
+    const ids = ["m1", "m2", "m3", "m4"];
+    const intervalS = 1;
+    const runs = await Promise.all(
+      ids.map((id, i) =>
+        fuzz(
+          ...["--target", "toy", "--workers", "1", "--max-time", "4", "--seed", String(i * 10)],
+          ...["--out", join(root, id), "--sync-dir", shared, "--sync-id", id],
+          ...["--sync-interval", String(intervalS)],
+        ),
+      ),
+    );
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    for (const id of ids) {
+      const stats = JSON.parse(readFileSync(join(root, id, "stats.json"), "utf8"));
+      const lastSync = Date.parse(stats.sync.lastSync);
+      const corpus = new Set(files(join(root, id, "corpus")));
+      // Its own entries are all published, and the peers' are in its own corpus directory.
+      for (const name of files(join(shared, id, "corpus"))) expect(corpus.has(name)).toBe(true);
+      let due = 0;
+      for (const peer of ids.filter((other) => other !== id)) {
+        const dir = join(shared, peer, "corpus");
+        for (const name of files(dir)) {
+          if (statSync(join(dir, name)).mtimeMs > lastSync - intervalS * 1000) continue;
+          due++;
+          expect(corpus.has(name), `${peer}/${name} in ${id}`).toBe(true);
+        }
+      }
+      expect(due).toBeGreaterThan(0);
+      expect(stats.sync.importedInputs).toBeGreaterThan(0);
+      expect(stats.corpusSize).toBe(corpus.size);
+    }
+    // Each campaign resumes on its own, without the sync directory, from what it holds.
+    const resumed = await fuzz(
+      "--target",
+      "toy",
+      "--out",
+      join(root, "m1"),
+      "--resume",
+      "--runs",
+      "0",
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`corpus ${files(join(root, "m1", "corpus")).length}`);
+  }, 60_000);
+});
