@@ -22,6 +22,7 @@ import { JobLog, readJobLog } from "./job-log.js";
 import { buildMatrix, type SweepPlan, trialSeeds } from "./matrix.js";
 import { runPool } from "./pool.js";
 import { Progress, type ProgressSink } from "./progress.js";
+import { type Shard, shardSlice } from "./shard.js";
 
 /** What to run and where. */
 export interface BenchOptions {
@@ -37,6 +38,8 @@ export interface BenchOptions {
   sweep?: SweepPlan;
   /** Ops per job instead of the suites' own (small smoke runs and tests). */
   opsPerJob?: number;
+  /** Run only this slice of the job matrix, and write no report (see ./shard.ts). */
+  shard?: Shard;
   /** Run at most this many jobs, then stop as if interrupted (for tests). */
   maxJobs?: number;
   /** Write results.json and the report when the matrix is complete (default true). */
@@ -70,13 +73,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   // Read the baseline first: a bad file should stop the run before any work.
   const baseline =
     options.baselinePath === undefined ? undefined : readBaselineRun(options.baselinePath);
-  const matrix = buildMatrix(
-    suites,
-    options.trials,
-    options.quick,
-    options.opsPerJob,
-    options.sweep,
-  );
+  const full = buildMatrix(suites, options.trials, options.quick, options.opsPerJob, options.sweep);
+  const matrix = options.shard === undefined ? full : shardSlice(full, options.shard);
   const logPath = join(options.outDir, "results.jsonl");
 
   const done = new Map<string, JobRecord>();
@@ -124,6 +122,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       quick: options.quick,
       seeds: trialSeeds(options.trials),
       resumedJobs: resumed,
+      ...(options.opsPerJob !== undefined && { opsPerJob: options.opsPerJob }),
+      ...(options.shard !== undefined && { shard: options.shard, sweepPlan: options.sweep ?? {} }),
     },
     suites,
     jobs: matrix.map((job: JobSpec) => done.get(jobKey(job)) as JobRecord),
@@ -131,7 +131,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   };
   if (options.writeReport !== false) {
     writeFileAtomic(join(options.outDir, "results.json"), `${JSON.stringify(results, null, 1)}\n`);
-    await renderReport(options.outDir, results);
+    // A shard's report would show a fraction of every cell: `report --merge` renders the whole.
+    if (options.shard === undefined) await renderReport(options.outDir, results);
   }
   return { ...outcome, results };
 }

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { runBench } from "../../bench/runner/run-bench.js";
 import { DEFAULT_TRIALS } from "../../bench/runner/matrix.js";
 import { defaultWorkers } from "../../bench/runner/pool.js";
+import { parseShard } from "../../bench/runner/shard.js";
 import type { ProgressSink } from "../../bench/runner/progress.js";
 import { loadSuite, SUITE_NAMES } from "../../bench/suites/registry.js";
 import type { SweepPlan, SweepRequest } from "../../bench/runner/matrix.js";
@@ -37,6 +38,7 @@ export async function benchCommand(
     sweep: { type: "string" },
     "no-sweep": { type: "boolean" },
     scenarios: { type: "boolean" },
+    shard: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.bench ?? ""]);
@@ -54,6 +56,10 @@ export async function benchCommand(
   const sweep = sweepPlan(values.sweep, values["no-sweep"] ?? false, values.scenarios ?? false);
   if (sweep.request !== undefined) await checkSweep(suites, sweep.request);
   const outDir = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "bench"));
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard === null) {
+    throw new UsageError(`bench: --shard expects I/N with 1 <= I <= N, got '${values.shard}'`);
+  }
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -67,6 +73,7 @@ export async function benchCommand(
       outDir,
       resume: values.resume ?? false,
       sweep,
+      ...(shard !== undefined && { shard }),
       ...(values.baseline !== undefined && { baselinePath: resolve(values.baseline) }),
       signal: controller.signal,
       progress,
@@ -83,6 +90,13 @@ export async function benchCommand(
         EXIT_INTERRUPTED,
       );
     }
+    const ran = `${outcome.total} jobs (${outcome.resumed} resumed) on ${workers} workers in ${(outcome.wallTimeMs / 1000).toFixed(1)} s`;
+    if (shard !== undefined) {
+      return printed([
+        `bench: shard ${shard.index}/${shard.count}: ${ran}`,
+        `results: ${join(outDir, "results.json")} (merge the shards with 'dmafuzz report --merge')`,
+      ]);
+    }
     const agg = aggregate(outcome.results);
     const summary = outcome.results.suites.map((suite) => {
       const rows = agg.comparisons.filter((c) => c.suite === suite.name);
@@ -90,7 +104,7 @@ export async function benchCommand(
       return `${suite.name}: ${differ.length} of ${rows.length} comparisons with ${suite.baseline} show a clear difference`;
     });
     return printed([
-      `bench: ${outcome.total} jobs (${outcome.resumed} resumed) on ${workers} workers in ${(outcome.wallTimeMs / 1000).toFixed(1)} s`,
+      `bench: ${ran}`,
       ...summary,
       `results: ${join(outDir, "results.json")}`,
       `report: ${join(outDir, "report.md")}`,

@@ -52,7 +52,7 @@ Options:
 Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input (also: no golden file found).`,
   bench: `Usage: dmafuzz bench --suite <name|all> [--trials N] [--quick] [--workers N] [--out DIR]
                      [--resume] [--baseline results.json] [--sweep AXIS=FROM..TO:STEPS]
-                     [--no-sweep] [--scenarios]
+                     [--no-sweep] [--scenarios] [--shard I/N]
 
 Runs benchmark suites: every (variant, workload, seed) job of the suite's matrix on a pool of
 worker threads. Each finished job is appended to DIR/results.jsonl at once; when all are done,

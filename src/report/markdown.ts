@@ -29,7 +29,7 @@ export function environmentLines(results: BenchResults): string[] {
   const sha = env.gitSha === null ? "unknown" : env.gitSha.slice(0, 12);
   return [
     `dmafuzz ${env.dmafuzzVersion}, git ${sha}; Node ${env.node}, V8 ${env.v8}; ${env.platform}/${env.arch}`,
-    `CPU: ${env.cpu}, ${env.cores} cores; ${run.workers} workers`,
+    `CPU: ${env.cpu}, ${env.cores} cores; ${run.workers} workers${run.shards === undefined ? "" : ` over ${run.shards} shards`}`,
     `${run.trials} trials per cell${run.quick ? " (--quick)" : ""}, seeds ${seedRange(run.seeds)}; ${results.jobs.length} jobs${run.resumedJobs > 0 ? ` (${run.resumedJobs} resumed)` : ""}`,
     `started ${run.startedAt}, wall time ${(run.wallTimeMs / 1000).toFixed(1)} s`,
   ];

@@ -156,6 +156,14 @@ export interface RunInfo {
   seeds: readonly number[];
   /** Jobs taken from an earlier, interrupted run's results.jsonl. */
   resumedJobs: number;
+  /** Ops per job when the run overrode the suites' own job sizes. */
+  opsPerJob?: number;
+  /** This file holds only the index-th (1-based) of `count` slices of the job matrix. */
+  shard?: { index: number; count: number };
+  /** A shard's sweeps (bench/runner/matrix.ts SweepPlan), so a merge rebuilds the same matrix. */
+  sweepPlan?: { none?: boolean; request?: SweepRange & { axis: string }; scenarios?: boolean };
+  /** This file was merged from that many shards. */
+  shards?: number;
 }
 
 /** An earlier run's jobs, for the regression section. */
