@@ -14,7 +14,10 @@
  * One approximation (mechanism B): when WEAK_WINDOW passes in a row take the same decisions and
  * leave every count but the per-list free block counts unchanged (others keep taking what reclaim
  * frees, so only the pfns of the free pages move), the last WEAK_WINDOW passes are taken as the
- * cycle. The detector also runs mechanism B's "others": tasks that take the pages a
+ * cycle. "Unchanged" is up to a period: counts that themselves cycle, such as compaction's
+ * deferral counter (compact_considered counts up to 1 << compact_defer_shift and restarts), make
+ * the coarse fingerprint repeat every p passes instead of every pass; the cycle taken is then a
+ * whole number of periods. The detector also runs mechanism B's "others": tasks that take the pages a
  * direct-reclaim pass has just freed (as page cache they fault in) before the requester can.
  */
 import { ALLOC_CMA } from "./buddy.js";
@@ -35,6 +38,8 @@ const WINDOW = 512;
  * that have also reclaimed as many pages as the LRUs held (every page has been round once).
  */
 const WEAK_WINDOW = 64;
+/** Longest period of mechanism B's coarse fingerprints: a few periods must fit in the window. */
+const MAX_WEAK_PERIOD = WINDOW / 4;
 
 /** What the counters and clock read at the end of one pass. */
 interface Mark {
@@ -126,8 +131,11 @@ export class StallDetector {
   /** No new candidate before this pass (backing off after failed confirmations). */
   private confirmAfter = 0;
   private backoff = 16;
-  /** The current run of passes with one coarse fingerprint (mechanism B). */
-  private weak: { coarse: string; from: number; lru: number; reclaimed: number } | undefined;
+  /** The current run of passes whose coarse fingerprint repeats every `period` (mechanism B). */
+  private weak: { period: number; from: number; lru: number; reclaimed: number } | undefined;
+  /** Coarse fingerprints of the window's passes by index, and the last index of each. */
+  private coarses: string[] = [];
+  private readonly coarseAt = new Map<string, number>();
 
   constructor(
     private readonly mm: Mm,
@@ -189,6 +197,8 @@ export class StallDetector {
       this.candidate = undefined;
       this.confirmAfter = 0;
       this.weak = undefined;
+      this.coarses = [];
+      this.coarseAt.clear();
     }
     this.seen.set(fingerprint, this.marks.length);
     this.marks.push(mark);
@@ -202,21 +212,35 @@ export class StallDetector {
   }
 
   /**
-   * Mechanism B: counts every pass with the same coarse fingerprint as the one before; returns
-   * the index of the mark the approximate cycle starts from once it is long enough.
+   * Mechanism B: counts the passes whose coarse fingerprint is that of the pass one period before
+   * (period 1: the same as the pass before); returns the index of the mark the approximate cycle
+   * starts from, a whole number of periods back, once the run is long enough.
    */
   private weakStep(coarse: string, mark: Mark): number | undefined {
+    const at = this.marks.length;
     const w = this.weak;
-    if (w === undefined || w.coarse !== coarse) {
+    const last = this.coarseAt.get(coarse);
+    this.coarses[at] = coarse;
+    this.coarseAt.set(coarse, at);
+    // A run of equal passes is a run of period 1 (from its first pass) whatever came before it.
+    const same = last === at - 1;
+    const goesOn =
+      w !== undefined &&
+      (same ? w.period === 1 : w.period > 1 && this.coarses[at - w.period] === coarse);
+    if (!goesOn) {
       let lru = 0;
       for (const z of this.mm.node.zones)
         lru += (z.lruCount[0] as number) + (z.lruCount[1] as number);
-      this.weak = { coarse, from: this.marks.length, lru, reclaimed: mark.counters.reclaimedPages };
+      const repeats = last !== undefined && at - last <= MAX_WEAK_PERIOD;
+      const from = repeats ? last : at;
+      const reclaimed = (this.marks[from] ?? mark).counters.reclaimedPages;
+      this.weak = { period: Math.max(1, at - from), from, lru, reclaimed };
       return undefined;
     }
-    const passes = this.marks.length - w.from;
+    const passes = at - w.from;
     const rotated = mark.counters.reclaimedPages - w.reclaimed >= Math.max(1, w.lru);
-    if ((passes >= WEAK_WINDOW && rotated) || passes >= WINDOW - 1) return w.from;
+    if ((passes >= WEAK_WINDOW && rotated) || passes >= WINDOW - 1)
+      return at - (passes - (passes % w.period));
     return undefined;
   }
 
