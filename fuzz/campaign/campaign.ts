@@ -18,6 +18,7 @@ import { saveFinding } from "../engine/findings.js";
 import { availableTargets, loadTarget } from "../engine/load-target.js";
 import { CampaignSync, type SyncHandlers } from "./campaign-sync.js";
 import { Board } from "./heartbeat.js";
+import { traceFault } from "./fault-trace.js";
 import { CampaignInputError } from "./input-error.js";
 import type { FindingNotice, FromWorker, WorkerConfig } from "./protocol.js";
 import { loadCampaignState } from "./resume.js";
@@ -158,7 +159,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
       target: options.target,
       ...(options.targetModule !== undefined && { targetModule: options.targetModule }),
       variant,
-      policyFiles: (options.policyFiles ?? []).map((file) => resolve(file)),
+      policyFiles,
       feedback: options.feedback,
       outDir,
       maxInputBytes,
@@ -171,6 +172,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
     };
   };
 
+  const policyFiles = (options.policyFiles ?? []).map((file) => resolve(file));
   return new Promise<CampaignOutcome>((resolve, reject) => {
     let reason: CampaignOutcome["reason"] | null = null;
     let settled = false;
@@ -192,18 +194,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
         reject(error);
         return;
       }
-      try {
-        syncNow();
-        const stats = recorder.finish();
-        resolve({
-          stats,
-          reason: reason ?? "runs",
-          newFindings: recorder.newFindings,
-          replacedWorkers: supervisor.replacements,
-        });
-      } catch (failure) {
-        reject(failure as Error);
-      }
+      // Faults still being traced are saved before the end.
+      void Promise.all([...tracing]).then(() => {
+        try {
+          syncNow();
+          const stats = recorder.finish();
+          resolve({
+            stats,
+            reason: reason ?? "runs",
+            newFindings: recorder.newFindings,
+            replacedWorkers: supervisor.replacements,
+          });
+        } catch (failure) {
+          reject(failure as Error);
+        }
+      }, reject);
     };
     const guard =
       <A extends unknown[]>(handler: (...args: A) => void) =>
@@ -238,6 +243,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
       supervisor.broadcast({ type: "seed", input: message.input }, slot);
       recorder.status("NEW");
     };
+    /** Faults whose input is being run again for its trace. */
+    const tracing = new Set<Promise<void>>();
     const onFault = (fault: WorkerFault) => {
       quarantine.add(inputName(fault.input));
       const finding: Finding = {
@@ -251,18 +258,31 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
       };
       const policies = policiesOfVariant(target.name, variant);
       if (policies.length > 0) finding.policy = policies.map(({ name, file }) => ({ name, file }));
+      const signature = findingSignature(finding);
+      if (state.findings.has(signature)) return;
       const execs = board.totalExecs();
       const ms = recorder.elapsedMs();
-      const { dir } = saveFinding(outDir, {
-        finding,
-        input: fault.input,
-        trace: [],
-        minimized: [],
-        executions: execs,
-        elapsedMs: ms,
-      });
-      const signature = findingSignature(finding);
-      recordFinding({ signature, kind: fault.kind, message: fault.message, dir, execs, ms });
+      const { targetModule } = options;
+      const tracer = { target: options.target, variant, input: fault.input, policyFiles };
+      const job = traceFault({ ...tracer, ...(targetModule && { targetModule }) }, timeoutMs).then(
+        (trace) => {
+          // Not minimized: every try would take up to the time limit (or kill its thread).
+          const { dir } = saveFinding(outDir, {
+            finding: { ...finding, opIndex: trace.length - 1 },
+            input: fault.input,
+            trace,
+            minimized: trace,
+            executions: execs,
+            elapsedMs: ms,
+          });
+          recordFinding({ signature, kind: fault.kind, message: fault.message, dir, execs, ms });
+        },
+      );
+      tracing.add(job);
+      job.then(
+        () => tracing.delete(job),
+        (error: Error) => finish(error),
+      );
     };
 
     const syncHandlers: SyncHandlers = {

@@ -50,6 +50,11 @@ describe("a campaign whose worker breaks", () => {
       "minimized.jsonl",
       "trace.jsonl",
     ]);
+    // The input was run again in a tracer thread: the trace ends with the op that hung.
+    for (const file of ["trace.jsonl", "minimized.jsonl"])
+      expect(readFileSync(join(dir, file), "utf8")).toBe('{"op":"hang"}\n');
+    const saved = JSON.parse(readFileSync(join(dir, "finding.json"), "utf8"));
+    expect(saved.finding.opIndex).toBe(0);
     // The replacement never gets the input that hung (it would hang again) and keeps fuzzing.
     expect(outcome.replacedWorkers).toBe(1);
     expect(outcome.stats.execs).toBeGreaterThan(1000);
@@ -70,5 +75,7 @@ describe("a campaign whose worker breaks", () => {
     );
     expect(outcome.replacedWorkers).toBe(1);
     expect(outcome.stats.execs).toBeGreaterThan(1000);
+    const trace = readFileSync(join(outDir, "findings", dirs[0]!, "trace.jsonl"), "utf8");
+    expect(trace).toBe('{"op":"exit"}\n');
   }, 20_000);
 });

@@ -32,8 +32,16 @@ export interface FuzzTarget {
   opBytes: number;
   /** Names of the state features, indexed by slot. */
   stateFeatures: readonly string[];
-  /** Runs one input on `variant`; never throws for findings. */
-  run(data: Uint8Array, variant: string, features?: StateFeatureSink): TargetRun;
+  /**
+   * Runs one input on `variant`; never throws for findings. `onOp` (optional) receives each op as
+   * it is about to be applied, as its trace line: what was running when an execution hangs.
+   */
+  run(
+    data: Uint8Array,
+    variant: string,
+    features?: StateFeatureSink,
+    onOp?: (op: Record<string, unknown>) => void,
+  ): TargetRun;
   /** Replays a trace (e.g. while minimizing) with the same oracles; the first finding or null. */
   replay(trace: readonly Record<string, unknown>[], variant: string): Finding | null;
 }

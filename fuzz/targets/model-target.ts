@@ -80,9 +80,12 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     sink?: StateFeatureSink,
     last?: number[],
     maxima?: Int32Array,
+    onOp?: (op: Record<string, unknown>) => void,
   ) {
     const index = trace.length;
-    trace.push(def.encodeOp(op));
+    const line = def.encodeOp(op);
+    trace.push(line);
+    onOp?.(line);
     let result: Result;
     try {
       result = model.apply(op);
@@ -147,10 +150,15 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     return finding;
   }
 
-  function run(data: Uint8Array, variant: string, sink?: StateFeatureSink): TargetRun {
+  function run(
+    data: Uint8Array,
+    variant: string,
+    sink?: StateFeatureSink,
+    onOp?: (op: Record<string, unknown>) => void,
+  ): TargetRun {
     const model = spec.newModel(variant);
     try {
-      const out = runModel(model, data, sink);
+      const out = runModel(model, data, sink, onOp);
       withPolicies(out.finding, variant);
       return out;
     } finally {
@@ -158,7 +166,12 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     }
   }
 
-  function runModel(model: M, data: Uint8Array, sink?: StateFeatureSink): TargetRun {
+  function runModel(
+    model: M,
+    data: Uint8Array,
+    sink?: StateFeatureSink,
+    onOp?: (op: Record<string, unknown>) => void,
+  ): TargetRun {
     const oracle = spec.newOracle(model);
     const records = new Records(data, spec.recordBytes);
     const decoder = spec.newDecoder(records, model);
@@ -166,12 +179,12 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     const last: number[] = [];
     const maxima = new Int32Array(values.length);
     try {
-      const first = step(model, oracle, trace, decoder.init, sink, last, maxima);
+      const first = step(model, oracle, trace, decoder.init, sink, last, maxima, onOp);
       if (first.finding) return { finding: first.finding, trace };
       for (let i = 0; i < records.ops; i++) {
         const op = decoder.op(i);
         if (op === null) continue;
-        const { index, result, finding } = step(model, oracle, trace, op, sink, last, maxima);
+        const { index, result, finding } = step(model, oracle, trace, op, sink, last, maxima, onOp);
         if (finding) return { finding, trace };
         decoder.observe(op, index, result);
       }

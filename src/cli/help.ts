@@ -91,7 +91,8 @@ SHA-1) and findings to DIR/findings/<signature>/ (input.bin, trace.jsonl, minimi
 finding.json). Prints libFuzzer-style status lines ("#N NEW cov: .. ft: .. corp: .. exec/s: ..
 rss: ..Mb") and a FINDING line per new signature; writes DIR/stats.json and appends DIR/stats.csv.
 A worker that dies or one execution that runs past --timeout is saved as a crash or timeout
-finding, and the worker is replaced. Targets: the models' (see 'dmafuzz list') and toy.
+finding, its trace taken by running the input again in a tracer thread (ending with the op that
+hung or crashed), and the worker is replaced. Targets: the models' (see 'dmafuzz list') and toy.
 
 Options:
   --target <model>  the fuzz target (fuzz/targets/<model>.fuzz.ts, or toy)

@@ -1,0 +1,48 @@
+/**
+ * The trace of an input that hung or killed a fuzzing worker: the worker cannot say what it was
+ * running, so a tracer thread (./tracer.ts) runs the input again and streams each op before
+ * applying it. Whatever arrived when the run ends, dies or runs out of time is the trace; for a
+ * hang it ends with the op that hung, and replays to the same hang.
+ */
+import { Worker } from "node:worker_threads";
+import { builtSibling } from "../../src/paths.js";
+
+/** What the tracer runs (its workerData). */
+export interface TracerConfig {
+  target: string;
+  targetModule?: string;
+  variant: string;
+  input: Uint8Array;
+  /** Users' policy modules (absolute paths) to load before the target, as the workers do. */
+  policyFiles: string[];
+}
+
+/** Tracer to main thread. */
+export type FromTracer = { type: "op"; op: Record<string, unknown> } | { type: "done" };
+
+/** The trace lines of `config.input`, collected for at most `timeoutMs` milliseconds. */
+export function traceFault(
+  config: TracerConfig,
+  timeoutMs: number,
+): Promise<Record<string, unknown>[]> {
+  const ops: Record<string, unknown>[] = [];
+  return new Promise((resolve) => {
+    const worker = new Worker(builtSibling(import.meta.url, "tracer.js"), { workerData: config });
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(ops);
+    };
+    const timer = setTimeout(end, timeoutMs);
+    worker.on("message", (message: FromTracer) => {
+      if (message.type === "op") ops.push(message.op);
+      else end();
+    });
+    // A crash ends the trace at the op that crashed, like a hang.
+    worker.on("error", end);
+    worker.on("exit", end);
+  });
+}
