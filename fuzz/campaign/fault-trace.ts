@@ -18,9 +18,13 @@ export interface TracerConfig {
 }
 
 /** Tracer to main thread. */
-export type FromTracer = { type: "op"; op: Record<string, unknown> } | { type: "done" };
+export type FromTracer =
+  { type: "start" } | { type: "op"; op: Record<string, unknown> } | { type: "done" };
 
-/** The trace lines of `config.input`, collected for at most `timeoutMs` milliseconds. */
+/** Longest wait for a tracer thread to load its target (a loaded machine starts threads slowly). */
+const STARTUP_MS = 60_000;
+
+/** The trace lines of `config.input`, collected for at most `timeoutMs` ms of its run. */
 export function traceFault(
   config: TracerConfig,
   timeoutMs: number,
@@ -36,10 +40,14 @@ export function traceFault(
       void worker.terminate();
       resolve(ops);
     };
-    const timer = setTimeout(end, timeoutMs);
+    let timer = setTimeout(end, STARTUP_MS);
     worker.on("message", (message: FromTracer) => {
       if (message.type === "op") ops.push(message.op);
-      else end();
+      else if (message.type === "done") end();
+      else {
+        clearTimeout(timer);
+        timer = setTimeout(end, timeoutMs);
+      }
     });
     // A crash ends the trace at the op that crashed, like a hang.
     worker.on("error", end);

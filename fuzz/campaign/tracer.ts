@@ -19,6 +19,7 @@ const { target } = await loadTarget(config.target, {
   refresh: false,
   ...(config.targetModule !== undefined && { modulePath: config.targetModule }),
 });
+post({ type: "start" });
 target.run(config.input, config.variant, undefined, (op) => post({ type: "op", op }));
 post({ type: "done" });
 port.close();

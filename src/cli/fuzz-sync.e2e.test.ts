@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,13 +10,38 @@ const bin = join(thisPackage().root, "dist", "src", "cli", "main.js");
 const root = mkdtempSync(join(tmpdir(), "dmafuzz-sync-e2e-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function fuzz(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Run {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+function fuzz(...args: string[]): Run {
   const child = spawn(process.execPath, [bin, "fuzz", ...args], { stdio: "pipe" });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  child.stdout?.on("data", (d) => (stdout += d));
+  child.stderr?.on("data", (d) => (stderr += d));
+  const exited = new Promise<Awaited<Run["exited"]>>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, exited };
+}
+
+/** stats.json of a campaign, or undefined before its first write. */
+function stats(out: string): { sync?: { importedInputs: number } } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(out, "stats.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 const files = (dir: string) => readdirSync(dir).filter((name) => !name.startsWith("."));
@@ -26,15 +51,21 @@ describe("dmafuzz fuzz --sync-dir (four processes)", () => {
     const shared = join(root, "shared");
     const ids = ["m1", "m2", "m3", "m4"];
     const intervalS = 1;
-    const runs = await Promise.all(
-      ids.map((id, i) =>
-        fuzz(
-          ...["--target", "toy", "--workers", "1", "--max-time", "4", "--seed", String(i * 10)],
-          ...["--out", join(root, id), "--sync-dir", shared, "--sync-id", id],
-          ...["--sync-interval", String(intervalS)],
-        ),
+    const started = ids.map((id, i) =>
+      fuzz(
+        ...["--target", "toy", "--workers", "1", "--seed", String(i * 10)],
+        ...["--out", join(root, id), "--sync-dir", shared, "--sync-id", id],
+        ...["--sync-interval", String(intervalS)],
       ),
     );
+    // Until every campaign has taken entries from its peers (however slowly the machine starts
+    // four processes), then stopped as a user stops them.
+    await until(
+      () => ids.every((id) => (stats(join(root, id))?.sync?.importedInputs ?? 0) > 0),
+      90_000,
+    );
+    for (const run of started) run.child.kill("SIGINT");
+    const runs = await Promise.all(started.map((run) => run.exited));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     for (const id of ids) {
       const stats = JSON.parse(readFileSync(join(root, id, "stats.json"), "utf8"));
@@ -64,8 +95,8 @@ describe("dmafuzz fuzz --sync-dir (four processes)", () => {
       "--resume",
       "--runs",
       "0",
-    );
+    ).exited;
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`corpus ${files(join(root, "m1", "corpus")).length}`);
-  }, 60_000);
+  }, 150_000);
 });
