@@ -78,5 +78,5 @@ describe("bench --shard and report --merge", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(bad[i]![1]);
     });
-  }, 90_000);
+  }, 300_000);
 });
