@@ -10,7 +10,9 @@ import { defaultWorkers } from "../../bench/runner/pool.js";
 import type { ProgressSink } from "../../bench/runner/progress.js";
 import { loadSuite, SUITE_NAMES } from "../../bench/suites/registry.js";
 import type { SweepPlan, SweepRequest } from "../../bench/runner/matrix.js";
+import { loadPolicyFiles } from "../models/policy-load.js";
 import { aggregate } from "../report/aggregate.js";
+import type { JobRecord } from "../report/results.js";
 import { differs } from "../report/verdicts.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
 import { commandUsage } from "./help.js";
@@ -37,6 +39,7 @@ export async function benchCommand(
     sweep: { type: "string" },
     "no-sweep": { type: "boolean" },
     scenarios: { type: "boolean" },
+    policy: { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.bench ?? ""]);
@@ -54,6 +57,8 @@ export async function benchCommand(
   const sweep = sweepPlan(values.sweep, values["no-sweep"] ?? false, values.scenarios ?? false);
   if (sweep.request !== undefined) await checkSweep(suites, sweep.request);
   const outDir = resolve(values.out ?? join(context.packageRoot, "reports", "latest", "bench"));
+  const policyFiles = values.policy ?? [];
+  await loadPolicyFiles(policyFiles);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -67,6 +72,7 @@ export async function benchCommand(
       outDir,
       resume: values.resume ?? false,
       sweep,
+      policyFiles,
       ...(values.baseline !== undefined && { baselinePath: resolve(values.baseline) }),
       signal: controller.signal,
       progress,
@@ -89,7 +95,9 @@ export async function benchCommand(
       const differ = rows.filter((c) => differs(c.comparison));
       return `${suite.name}: ${differ.length} of ${rows.length} comparisons with ${suite.baseline} show a clear difference`;
     });
+    const failed = failedCells(outcome.results.jobs);
     return printed([
+      ...failed,
       `bench: ${outcome.total} jobs (${outcome.resumed} resumed) on ${workers} workers in ${(outcome.wallTimeMs / 1000).toFixed(1)} s`,
       ...summary,
       `results: ${join(outDir, "results.json")}`,
@@ -101,6 +109,18 @@ export async function benchCommand(
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
+}
+
+/** One line per failed cell (suite, workload, variant) with its first job's message. */
+function failedCells(jobs: readonly JobRecord[]): string[] {
+  const cells = new Map<string, string>();
+  for (const job of jobs) {
+    if (job.failed === undefined) continue;
+    const key = `${job.suite} ${job.workload} ${job.variant}`;
+    if (!cells.has(key))
+      cells.set(key, `bench: failed cell ${key} (seed ${job.seed}): ${job.failed}`);
+  }
+  return [...cells.values()];
 }
 
 /** `--sweep AXIS=FROM..TO:STEPS`, `--no-sweep` and `--scenarios` as a plan for the matrix. */
