@@ -2,7 +2,7 @@
  * reports/latest/index.html of the main job: one self-contained page that says what ran and
  * links the detailed reports (golden replay summary, each fuzz campaign, the benchmark report).
  */
-import type { FuzzStepResult } from "../cli/main-fuzz.js";
+import type { FuzzStepResult } from "./fuzz-results.js";
 import { escapeHtml } from "./html.js";
 
 /** What the main job did, for its index page. */
