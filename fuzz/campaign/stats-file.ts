@@ -6,10 +6,15 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
-import type { CampaignStats } from "../../src/report/fuzz-results.js";
+import type { CampaignStats, CsvRow } from "../../src/report/fuzz-results.js";
 import { CampaignInputError } from "./input-error.js";
 
-export type { CampaignStats, FindingStat, SessionStat } from "../../src/report/fuzz-results.js";
+export type {
+  CampaignStats,
+  CsvRow,
+  FindingStat,
+  SessionStat,
+} from "../../src/report/fuzz-results.js";
 
 export function statsPath(outDir: string): string {
   return join(outDir, "stats.json");
@@ -33,17 +38,6 @@ export function readStats(outDir: string): CampaignStats | undefined {
 
 export function writeStats(outDir: string, stats: CampaignStats): void {
   writeFileAtomic(statsPath(outDir), `${JSON.stringify(stats, null, 2)}\n`);
-}
-
-/** A row of stats.csv. `execPerSec` is the rate over the interval the row closes. */
-export interface CsvRow {
-  elapsedS: number;
-  execs: number;
-  execPerSec: number;
-  cov: number;
-  ft: number;
-  corpus: number;
-  findings: number;
 }
 
 const CSV_HEADER = "elapsed_s,execs,exec_per_s,cov,ft,corpus,findings\n";

@@ -61,7 +61,7 @@ export async function fuzzEveryTarget(options: {
       execs: stats.execs,
       execPerSec: stats.execPerSec,
       corpusSize: stats.corpusSize,
-      findings: stats.findings,
+      findings: outcome.findings,
       canaries: stats.findings
         .map((f) => f.signature)
         .filter((s) => CANARIES.some((c) => c.id === s)),

@@ -4,6 +4,7 @@
  * them; they live here, below both, so the report takes nothing from the layers above it.
  */
 import type { Finding } from "../oracles/finding.js";
+import type { Triage } from "./triage.js";
 
 /** One finding signature in stats.json. */
 export interface FindingStat {
@@ -15,6 +16,13 @@ export interface FindingStat {
   /** Time to first: campaign-wide executions and fuzzing milliseconds. */
   execs: number;
   ms: number;
+}
+
+/** A finding as the campaign and index pages list it. */
+export interface TriagedFinding extends FindingStat {
+  triage: Triage;
+  /** Its page, relative to the campaign directory (null when it has no finding.json). */
+  page: string | null;
 }
 
 /** One run of the campaign (the first, then one per --resume). */
@@ -52,6 +60,17 @@ export interface CampaignStats {
   sessions: SessionStat[];
 }
 
+/** A row of stats.csv. `execPerSec` is the rate over the interval the row closes. */
+export interface CsvRow {
+  elapsedS: number;
+  execs: number;
+  execPerSec: number;
+  cov: number;
+  ft: number;
+  corpus: number;
+  findings: number;
+}
+
 /** The finding.json document. */
 export interface SavedFinding {
   signature: string;
@@ -73,7 +92,8 @@ export interface FuzzStepResult {
   execs: number;
   execPerSec: number;
   corpusSize: number;
-  findings: FindingStat[];
+  /** Every finding, with its triage and page. */
+  findings: TriagedFinding[];
   /** Canary ids among the findings. */
   canaries: string[];
 }
