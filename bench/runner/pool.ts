@@ -14,6 +14,8 @@ export interface JobOutput {
   wallMs: number;
   /** Down-sampled series, when the suite declares any. */
   series?: JobSeries;
+  /** The message of a user's policy fault that failed the job. */
+  failed?: string;
 }
 
 /** Workers used when none are asked for: one per core. */
@@ -28,6 +30,8 @@ export interface PoolOptions {
   onResult: (record: JobRecord) => void;
   /** Stops the run: workers are terminated, jobs in flight are dropped. */
   signal?: AbortSignal;
+  /** Users' policy modules (absolute paths) every worker loads. */
+  policyFiles?: readonly string[];
 }
 
 /** Runs `jobs` on `workers` threads; rejects on the first job that throws or worker that dies. */
@@ -39,6 +43,7 @@ export function runPool(
     script: builtSibling(import.meta.url, "worker.js"),
     workers: options.workers,
     signal: options.signal,
+    workerData: { policyFiles: options.policyFiles ?? [] },
     describe: (job) => `${job.suite} ${job.variant} ${job.workload} seed ${job.seed}`,
     affinity: (job) => job.suite,
     onResult: (out, job) =>
@@ -47,6 +52,7 @@ export function runPool(
         metrics: out.metrics,
         wallMs: round(out.wallMs),
         ...(out.series && { series: out.series }),
+        ...(out.failed !== undefined && { failed: out.failed }),
       }),
   });
 }

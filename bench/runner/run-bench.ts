@@ -3,7 +3,7 @@
  * already holds, on the worker pool; each finished job is appended to results.jsonl at once.
  * When every job of the matrix has a record, results.json and the report are written.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { readBaselineRun } from "../../src/report/read-results.js";
 import { renderReport } from "../../src/report/render.js";
@@ -16,6 +16,7 @@ import {
   type SuiteInfo,
 } from "../../src/report/results.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import { policyVariants } from "../../src/models/policies.js";
 import { loadSuite } from "../suites/registry.js";
 import { captureEnvironment } from "./environment.js";
 import { JobLog, readJobLog } from "./job-log.js";
@@ -36,6 +37,8 @@ export interface BenchOptions {
   baselinePath?: string;
   /** Which sweeps and scenarios run besides the headline cells (default: each axis's points). */
   sweep?: SweepPlan;
+  /** Users' policy modules, loaded by the caller and by every worker. */
+  policyFiles?: readonly string[];
   /** Ops per job instead of the suites' own (small smoke runs and tests). */
   opsPerJob?: number;
   /** Run only this slice of the job matrix, and write no report (see ./shard.ts). */
@@ -69,7 +72,11 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const suites: SuiteInfo[] = [];
-  for (const name of options.suites) suites.push(infoOf(await loadSuite(name)));
+  // Users' policies (loaded by the caller) add their variants to the suites of their model.
+  for (const name of options.suites) {
+    const info = infoOf(await loadSuite(name));
+    suites.push({ ...info, variants: [...info.variants, ...policyVariants(info.model)] });
+  }
   // Read the baseline first: a bad file should stop the run before any work.
   const baseline =
     options.baselinePath === undefined ? undefined : readBaselineRun(options.baselinePath);
@@ -95,6 +102,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     const outcome = await runPool(batch, {
       workers: options.workers,
       signal: options.signal,
+      policyFiles: (options.policyFiles ?? []).map((file) => resolve(file)),
       onResult: (record) => {
         log.append(record);
         done.set(jobKey(record), record);

@@ -4,6 +4,9 @@
  * here, around the job only.
  */
 import { performance } from "node:perf_hooks";
+import { workerData } from "node:worker_threads";
+import { isPolicyError } from "../../src/models/policy.js";
+import { loadPolicyFiles } from "../../src/models/policy-load.js";
 import { serveJobs } from "../../src/parallel/pool.js";
 import type { JobSpec } from "../../src/report/results.js";
 import { downsampleSeries } from "../../src/report/series.js";
@@ -12,6 +15,8 @@ import { type AnySuite, jobResult } from "../suites/suite.js";
 import type { JobOutput } from "./pool.js";
 
 const suites = new Map<string, Promise<AnySuite>>();
+const { policyFiles } = workerData as { policyFiles: string[] };
+const loadingPolicies = loadPolicyFiles(policyFiles);
 
 serveJobs<JobSpec, JobOutput>(async (job) => {
   let loading = suites.get(job.suite);
@@ -20,8 +25,17 @@ serveJobs<JobSpec, JobOutput>(async (job) => {
     suites.set(job.suite, loading);
   }
   const suite = await loading;
+  await loadingPolicies;
   const started = performance.now();
-  const { metrics, series } = jobResult(suite.runJob(job));
+  let out;
+  try {
+    out = jobResult(suite.runJob(job));
+  } catch (error) {
+    // A user's policy at fault fails this job's cell; the run goes on.
+    if (!isPolicyError(error)) throw error;
+    return { metrics: {}, wallMs: performance.now() - started, failed: error.message };
+  }
+  const { metrics, series } = out;
   const wallMs = performance.now() - started;
   if (suite.series === undefined || suite.series.length === 0) return { metrics, wallMs };
   return { metrics, wallMs, series: downsampleSeries(series, suite.series) };

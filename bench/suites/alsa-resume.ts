@@ -5,7 +5,7 @@
  * Fix indefinite hang in non-iommu case" thread: which policy hangs the resume, which loses
  * audio, at what memory pressure, and what does each cost in allocation latency and chunks?
  */
-import { NONCONTIG_VARIANTS } from "../../src/models/noncontig/variants.js";
+import { findNoncontigVariant, NONCONTIG_VARIANTS } from "../../src/models/noncontig/variants.js";
 import type { CycleOutcome } from "../../src/models/noncontig/scenario.js";
 import type { JobSpec } from "../../src/report/results.js";
 import { Rng } from "../../src/sim/rng.js";
@@ -32,7 +32,7 @@ function trialOf(job: JobSpec): CycleOutcome[] {
 }
 
 function runJob(job: JobSpec): SuiteJobResult {
-  if (!NONCONTIG_VARIANTS.some((v) => v.name === job.variant)) {
+  if (findNoncontigVariant(job.variant) === undefined) {
     throw new RangeError(`unknown noncontig variant "${job.variant}"`);
   }
   const resumes = trialOf(job);

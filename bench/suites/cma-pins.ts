@@ -5,7 +5,7 @@
  * successes, at what latency, and which one hangs on a pin that never drops?
  */
 import { type CmaAllocResult, type CmaModel, cmaModel } from "../../src/models/cma/index.js";
-import { CMA_VARIANTS } from "../../src/models/cma/variants.js";
+import { CMA_VARIANTS, findCmaVariant } from "../../src/models/cma/variants.js";
 import type { JobSpec } from "../../src/report/results.js";
 import { VirtualClock } from "../../src/sim/clock.js";
 import { Rng } from "../../src/sim/rng.js";
@@ -31,7 +31,7 @@ function mixOf(job: JobSpec, rng: Rng): CmaPinMix {
 function runJob(job: JobSpec): SuiteJobResult {
   const rng = Rng.seeded(job.seed);
   const mix = mixOf(job, rng);
-  if (!CMA_VARIANTS.some((v) => v.name === job.variant)) {
+  if (findCmaVariant(job.variant) === undefined) {
     throw new RangeError(`unknown cma variant "${job.variant}"`);
   }
   const clock = new VirtualClock();

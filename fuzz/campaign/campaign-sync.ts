@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { SyncStats } from "../../src/report/fuzz-results.js";
 import { parseJsonl } from "../../src/sim/jsonl.js";
 import { saveInput } from "../engine/corpus.js";
 import {
@@ -37,19 +38,7 @@ export interface SyncHandlers {
   onFinding(notice: FindingNotice, peer: string): void;
 }
 
-/** What stats.json records of the sync. */
-export interface SyncStats {
-  dir: string;
-  id: string;
-  intervalMs: number;
-  syncs: number;
-  /** Corpus entries and findings taken from peers, and corpus entries written for them. */
-  importedInputs: number;
-  importedFindings: number;
-  exportedInputs: number;
-  /** ISO time of the last sync's start (its look at the peers' folders), null before the first. */
-  lastSync: string | null;
-}
+export type { SyncStats };
 
 export class CampaignSync {
   readonly #options: CampaignSyncOptions;

@@ -47,16 +47,33 @@ describe("a campaign on the toy target with 2 workers", () => {
     expect(lines.at(-1)).toMatch(/^#\d+ DONE /);
   }, 40_000);
 
-  it("saves each finding whole: raw input, trace, minimized trace and finding.json", async () => {
+  it("saves each finding whole: raw input, trace, minimized trace, finding.json and its page", async () => {
     await run;
     const dirs = readdirSync(join(outDir, "findings"));
     expect(dirs).toHaveLength(2);
     for (const dir of dirs) {
       const files = readdirSync(join(outDir, "findings", dir)).sort();
-      expect(files).toEqual(["finding.json", "input.bin", "minimized.jsonl", "trace.jsonl"]);
+      expect(files).toEqual([
+        "finding.html",
+        "finding.json",
+        "input.bin",
+        "minimized.jsonl",
+        "trace.jsonl",
+      ]);
       const saved = JSON.parse(readFileSync(join(outDir, "findings", dir, "finding.json"), "utf8"));
       expect(saved.minimizedOps).toBeLessThanOrEqual(saved.traceOps);
       expect(saved.executions).toBeGreaterThan(0);
+    }
+  });
+
+  it("writes a campaign page with its growth chart, linking every finding page", async () => {
+    const { findings } = await run;
+    const html = readFileSync(join(outDir, "index.html"), "utf8");
+    expect(html).toContain("<svg");
+    expect(findings).toHaveLength(2);
+    for (const finding of findings) {
+      expect(html).toContain(`href="${finding.dir}/finding.html"`);
+      expect(finding.page).toBe(`${finding.dir}/finding.html`);
     }
   });
 

@@ -12,6 +12,11 @@ import { basename, join, relative, resolve } from "node:path";
 import { policiesOfVariant } from "../../src/models/policies.js";
 import { type Finding, findingSignature } from "../../src/oracles/finding.js";
 import { thisPackage } from "../../src/paths.js";
+import {
+  type TriagedFinding,
+  writeCampaignPage,
+  writeFindingPage,
+} from "../../src/report/campaign-page.js";
 import { inputName } from "../engine/corpus.js";
 import type { FeedbackMode } from "../engine/engine.js";
 import { saveFinding } from "../engine/findings.js";
@@ -74,6 +79,8 @@ export interface CampaignOutcome {
   newFindings: FindingStat[];
   /** Workers replaced after they hung or died. */
   replacedWorkers: number;
+  /** Every finding of the campaign with its triage and page, as the campaign page lists them. */
+  findings: TriagedFinding[];
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -82,8 +89,18 @@ const TICK_MS = 1000;
 /** Extra grace after the time limit for workers to finish once asked to stop. */
 const STOP_GRACE_MS = 5000;
 
-/** Runs a campaign until a limit or the signal stops it; resolves once everything is written. */
+/**
+ * Runs a campaign until a limit or the signal stops it; resolves once everything is written,
+ * the campaign page (OUT/index.html) and every finding page included.
+ */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignOutcome> {
+  const outcome = await fuzzUntilStopped(options);
+  return { ...outcome, findings: await writeCampaignPage(options.outDir) };
+}
+
+async function fuzzUntilStopped(
+  options: CampaignOptions,
+): Promise<Omit<CampaignOutcome, "findings">> {
   const { outDir, workers } = options;
   if (options.targetModule === undefined) {
     const known = availableTargets(join(thisPackage().root, "dist"));
@@ -173,7 +190,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
   };
 
   const policyFiles = (options.policyFiles ?? []).map((file) => resolve(file));
-  return new Promise<CampaignOutcome>((resolve, reject) => {
+  return new Promise<Omit<CampaignOutcome, "findings">>((resolve, reject) => {
     let reason: CampaignOutcome["reason"] | null = null;
     let settled = false;
     const timers = new Set<NodeJS.Timeout>();
@@ -230,6 +247,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignOut
 
     const recordFinding = (notice: FindingNotice, peer?: string) => {
       if (!recorder.addFinding(notice)) return;
+      try {
+        writeFindingPage(notice.dir);
+      } catch (error) {
+        // The finding itself is saved; the campaign's end tries the page again.
+        options.log(`note: no page for ${notice.signature} yet: ${(error as Error).message}`);
+      }
       const line = findingLine({ ...notice, dir: displayPath(notice.dir) });
       options.log(peer === undefined ? line : `${line} [from ${peer}]`);
       supervisor.broadcast({ type: "known", signature: notice.signature });

@@ -45,6 +45,7 @@ describe("a campaign whose worker breaks", () => {
     const dir = join(outDir, "findings", dirs[0]!);
     expect(new Uint8Array(readFileSync(join(dir, "input.bin")))).toEqual(killer);
     expect(readdirSync(dir).sort()).toEqual([
+      "finding.html",
       "finding.json",
       "input.bin",
       "minimized.jsonl",

@@ -6,57 +6,15 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
-import type { SyncStats } from "./campaign-sync.js";
+import type { CampaignStats, CsvRow } from "../../src/report/fuzz-results.js";
 import { CampaignInputError } from "./input-error.js";
 
-/** One finding signature in stats.json. */
-export interface FindingStat {
-  signature: string;
-  kind: string;
-  message: string;
-  /** Its directory, relative to OUT. */
-  dir: string;
-  /** Time to first: campaign-wide executions and fuzzing milliseconds. */
-  execs: number;
-  ms: number;
-}
-
-/** One run of the campaign (the first, then one per --resume). */
-export interface SessionStat {
-  start: string;
-  /** null while it runs (or when it was killed before writing its end). */
-  end: string | null;
-  execs: number;
-  workers: number;
-  seed: number;
-}
-
-/** The stats.json document. */
-export interface CampaignStats {
-  target: string;
-  variant: string;
-  feedback: string;
-  /** Workers and seed of the latest session. */
-  workers: number;
-  seed: number;
-  /** Executions over all sessions. */
-  execs: number;
-  /** Executions per second of the latest session. */
-  execPerSec: number;
-  /** Fuzzing milliseconds over all sessions. */
-  elapsedMs: number;
-  corpusSize: number;
-  codeFeatures: number;
-  allFeatures: number;
-  /** Mean bytes per executed input in the latest session (absent before any worker reported). */
-  meanInputBytes?: number;
-  findings: FindingStat[];
-  startTime: string;
-  endTime: string | null;
-  sessions: SessionStat[];
-  /** The sync directory's counters (campaigns run with --sync-dir). */
-  sync?: SyncStats;
-}
+export type {
+  CampaignStats,
+  CsvRow,
+  FindingStat,
+  SessionStat,
+} from "../../src/report/fuzz-results.js";
 
 export function statsPath(outDir: string): string {
   return join(outDir, "stats.json");
@@ -80,17 +38,6 @@ export function readStats(outDir: string): CampaignStats | undefined {
 
 export function writeStats(outDir: string, stats: CampaignStats): void {
   writeFileAtomic(statsPath(outDir), `${JSON.stringify(stats, null, 2)}\n`);
-}
-
-/** A row of stats.csv. `execPerSec` is the rate over the interval the row closes. */
-export interface CsvRow {
-  elapsedS: number;
-  execs: number;
-  execPerSec: number;
-  cov: number;
-  ft: number;
-  corpus: number;
-  findings: number;
 }
 
 const CSV_HEADER = "elapsed_s,execs,exec_per_s,cov,ft,corpus,findings\n";

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { type Finding, findingSignature } from "../../src/oracles/finding.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
+import type { SavedFinding } from "../../src/report/fuzz-results.js";
 import { formatJsonl } from "../../src/sim/jsonl.js";
 
 /** Everything saved about one finding. */
@@ -29,19 +30,7 @@ export interface FindingRecord {
   syncedFrom?: string;
 }
 
-/** The finding.json document. */
-export interface SavedFinding {
-  signature: string;
-  finding: Finding;
-  /** ISO time of saving. */
-  time: string;
-  executions: number;
-  elapsedMs: number;
-  traceOps: number;
-  minimizedOps: number;
-  /** The sync-directory peer it was taken from (absent: found by this campaign). */
-  syncedFrom?: string;
-}
+export type { SavedFinding } from "../../src/report/fuzz-results.js";
 
 /** The folder name for a signature: readable, filesystem-safe, unique by a hash suffix. */
 export function findingSlug(signature: string): string {

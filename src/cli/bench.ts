@@ -11,7 +11,9 @@ import { parseShard } from "../../bench/runner/shard.js";
 import type { ProgressSink } from "../../bench/runner/progress.js";
 import { loadSuite, SUITE_NAMES } from "../../bench/suites/registry.js";
 import type { SweepPlan, SweepRequest } from "../../bench/runner/matrix.js";
+import { loadPolicyFiles } from "../models/policy-load.js";
 import { aggregate } from "../report/aggregate.js";
+import type { JobRecord } from "../report/results.js";
 import { differs } from "../report/verdicts.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
 import { commandUsage } from "./help.js";
@@ -39,6 +41,7 @@ export async function benchCommand(
     "no-sweep": { type: "boolean" },
     scenarios: { type: "boolean" },
     shard: { type: "string" },
+    policy: { type: "string", multiple: true },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return printed([commandUsage.bench ?? ""]);
@@ -60,6 +63,8 @@ export async function benchCommand(
   if (shard === null) {
     throw new UsageError(`bench: --shard expects I/N with 1 <= I <= N, got '${values.shard}'`);
   }
+  const policyFiles = values.policy ?? [];
+  await loadPolicyFiles(policyFiles);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -74,6 +79,7 @@ export async function benchCommand(
       resume: values.resume ?? false,
       sweep,
       ...(shard !== undefined && { shard }),
+      policyFiles,
       ...(values.baseline !== undefined && { baselinePath: resolve(values.baseline) }),
       signal: controller.signal,
       progress,
@@ -103,7 +109,9 @@ export async function benchCommand(
       const differ = rows.filter((c) => differs(c.comparison));
       return `${suite.name}: ${differ.length} of ${rows.length} comparisons with ${suite.baseline} show a clear difference`;
     });
+    const failed = failedCells(outcome.results.jobs);
     return printed([
+      ...failed,
       `bench: ${ran}`,
       ...summary,
       `results: ${join(outDir, "results.json")}`,
@@ -115,6 +123,18 @@ export async function benchCommand(
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
+}
+
+/** One line per failed cell (suite, workload, variant) with its first job's message. */
+function failedCells(jobs: readonly JobRecord[]): string[] {
+  const cells = new Map<string, string>();
+  for (const job of jobs) {
+    if (job.failed === undefined) continue;
+    const key = `${job.suite} ${job.workload} ${job.variant}`;
+    if (!cells.has(key))
+      cells.set(key, `bench: failed cell ${key} (seed ${job.seed}): ${job.failed}`);
+  }
+  return [...cells.values()];
 }
 
 /** `--sweep AXIS=FROM..TO:STEPS`, `--no-sweep` and `--scenarios` as a plan for the matrix. */

@@ -114,6 +114,7 @@ export async function fuzzCommand(
         `${stats.findings.length} findings (${newFindings.length} new), ` +
         `${outcome.replacedWorkers} workers replaced`,
       `out: ${outDir}`,
+      `report: ${join(outDir, "index.html")}`,
     ]);
   } catch (error) {
     if (error instanceof CampaignInputError) throw new UsageError(`fuzz: ${error.message}`);

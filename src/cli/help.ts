@@ -4,7 +4,8 @@ import { SUITE_NAMES } from "../../bench/suites/registry.js";
 
 /** Usage of each command, by command name. */
 export const commandUsage: Readonly<Record<string, string>> = {
-  replay: `Usage: dmafuzz replay --model <model> [--variant <variant>] [--seed <n>] [--json] FILE...
+  replay: `Usage: dmafuzz replay --model <model> [--variant <variant>] [--policy FILE]... [--seed <n>]
+                     [--json] FILE...
 
 Replays JSONL traces on a model. A trace whose lines carry "expect" fields is checked: prints
 "FILE: ok (N ops)" or the first mismatch. A trace without them is recorded: prints the trace with
@@ -12,13 +13,17 @@ Replays JSONL traces on a model. A trace whose lines carry "expect" fields is ch
 
 Options:
   --model <model>      model family (see 'dmafuzz list')
-  --variant <variant>  model variant (default: the model's default variant)
+  --variant <variant>  model variant (default: the first --policy's for the model, else the
+                       model's default variant)
+  --policy FILE        a policy module (.js/.mjs; repeatable): adds its variant (see README,
+                       "Try your own policy")
   --seed <n>           seed of the model's RNG (default 1)
   --json               print one JSON object instead of text
   -h, --help           show this help
 
-Exit status: 0 all checked traces match, 1 a mismatch, 2 bad input.`,
-  list: `Usage: dmafuzz list [--canaries] [--json]
+Exit status: 0 all checked traces match, 1 a mismatch, 2 bad input (a policy hook that throws or
+returns an invalid value included).`,
+  list: `Usage: dmafuzz list [--canaries] [--json] [--policy FILE]...
 
 Lists every model with its summary, and every variant with its kernel reference. With
 --canaries, lists the known bugs the fuzzers recognise, with the variants where each must fire
@@ -27,6 +32,7 @@ and those where it must never fire.
 Options:
   --canaries  list the canaries instead of the models
   --json      print one JSON object instead of text
+  --policy FILE  a policy module (repeatable): listed under its model with its base variant
   -h, --help  show this help`,
   main: `Usage: dmafuzz main [--golden <dir>] [--out <dir>] [--fuzz-s S] [--workers N] [--no-fuzz]
                     [--no-bench]
@@ -52,7 +58,7 @@ Options:
 Exit status: 0 all golden traces match, 1 a mismatch, 2 bad input (also: no golden file found).`,
   bench: `Usage: dmafuzz bench --suite <name|all> [--trials N] [--quick] [--workers N] [--out DIR]
                      [--resume] [--baseline results.json] [--sweep AXIS=FROM..TO:STEPS]
-                     [--no-sweep] [--scenarios] [--shard I/N]
+                     [--no-sweep] [--scenarios] [--policy FILE]... [--shard I/N]
 
 Runs benchmark suites: every (variant, workload, seed) job of the suite's matrix on a pool of
 worker threads. Each finished job is appended to DIR/results.jsonl at once; when all are done,
@@ -77,12 +83,15 @@ Options:
                           points instead of its default ones, in every chosen suite that has it
   --no-sweep              run the headline workloads only
   --scenarios             also run the suites' scripted scenarios (reproduction and tests)
+  --policy FILE           a policy module (.js/.mjs; repeatable), loaded in every worker: its
+                          rows run beside the built-in variants of the suites of its model and
+                          are compared with the baseline; a hook fault fails its cell
   -h, --help              show this help
 
 Exit status: 0 done, 2 bad input, 130 interrupted (finished jobs are kept: rerun with --resume).`,
   fuzz: `Usage: dmafuzz fuzz --target <model> [--variant v] [--workers N] [--max-time S] [--runs N]
                     [--seed N] [--out DIR] [--resume] [--feedback full|code|state|none]
-                    [--timeout S] [--max-len BYTES]
+                    [--timeout S] [--max-len BYTES] [--policy FILE]...
                     [--sync-dir DIR [--sync-id NAME] [--sync-interval S]]
 
 Runs a coverage-guided fuzz campaign on worker threads that share new corpus entries. Each
@@ -96,7 +105,11 @@ hung or crashed), and the worker is replaced. Targets: the models' (see 'dmafuzz
 
 Options:
   --target <model>  the fuzz target (fuzz/targets/<model>.fuzz.ts, or toy)
-  --variant v       model variant (default: the target's default variant)
+  --variant v       model variant (default: the first --policy's for the target, else the
+                    target's default variant)
+  --policy FILE     a policy module (.js/.mjs; repeatable), loaded in every worker: its
+                    variant can be fuzzed; a hook that throws, returns garbage or runs past
+                    --timeout is a policy-error finding
   --workers N       worker threads (default: one per core); worker i uses seed + i
   --max-time S      stop after S seconds
   --runs N          stop after N executions in all (this session)

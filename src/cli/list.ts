@@ -3,6 +3,7 @@
  * the known bugs the fuzzers recognise and the variants where each must and must not fire.
  */
 import type { KernelReference } from "../models/model.js";
+import { policiesOfVariant, policyVariants } from "../models/policies.js";
 import { CANARIES, type Canary } from "../oracles/canaries.js";
 import type { AnyModelDefinition } from "../models/registry.js";
 import { type CliContext, type CommandResult, printed } from "./command.js";
@@ -38,6 +39,14 @@ function modelJson(def: AnyModelDefinition) {
       default: info.name === def.defaultVariant,
       kernel: info.kernel,
     })),
+    ...(policiesOf(def).length > 0 && {
+      policies: policiesOf(def).map(({ name, file, base, description }) => ({
+        name,
+        file,
+        base,
+        description,
+      })),
+    }),
   };
 }
 
@@ -48,7 +57,18 @@ function modelLines(def: AnyModelDefinition): string[] {
     lines.push(`  ${def.name}@${info.name}${mark}: ${kernelSource(info.kernel)}`);
     lines.push(`    ${info.kernel.differs}`);
   }
+  for (const policy of policiesOf(def)) {
+    lines.push(`  ${def.name}@${policy.name} (policy ${policy.file}, from ${policy.base})`);
+    lines.push(`    ${policy.description}`);
+  }
   return lines;
+}
+
+/** The loaded policy modules that add variants to `def` (`--policy`), by variant name. */
+function policiesOf(def: AnyModelDefinition) {
+  return policyVariants(def.name).flatMap((name) =>
+    policiesOfVariant(def.name, name).map((p) => ({ ...p, name })),
+  );
 }
 
 function kernelSource(kernel: KernelReference): string {

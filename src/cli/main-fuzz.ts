@@ -7,23 +7,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCampaign } from "../../fuzz/campaign/campaign.js";
-import type { FindingStat } from "../../fuzz/campaign/stats-file.js";
 import { availableTargets, SELFTEST_TARGET } from "../../fuzz/engine/load-target.js";
 import { CANARIES } from "../oracles/canaries.js";
+import type { FuzzStepResult } from "../report/fuzz-results.js";
 
-/** One target's campaign in the main job. */
-export interface FuzzStepResult {
-  target: string;
-  variant: string;
-  /** Campaign directory, relative to the main job's output directory. */
-  dir: string;
-  execs: number;
-  execPerSec: number;
-  corpusSize: number;
-  findings: FindingStat[];
-  /** Canary ids among the findings. */
-  canaries: string[];
-}
+export type { FuzzStepResult } from "../report/fuzz-results.js";
 
 /** The variant the main job fuzzes for a model. */
 export function mainJobVariant(model: string, fallback: string): string {
@@ -73,7 +61,7 @@ export async function fuzzEveryTarget(options: {
       execs: stats.execs,
       execPerSec: stats.execPerSec,
       corpusSize: stats.corpusSize,
-      findings: stats.findings,
+      findings: outcome.findings,
       canaries: stats.findings
         .map((f) => f.signature)
         .filter((s) => CANARIES.some((c) => c.id === s)),

@@ -1,4 +1,5 @@
 /** Resolves `--model` and `--variant` against the registry, as usage errors when unknown. */
+import { policyVariants } from "../models/policies.js";
 import type { AnyModelDefinition } from "../models/registry.js";
 import { UsageError } from "./usage-error.js";
 
@@ -15,11 +16,16 @@ export function requireModel(
   return def;
 }
 
-/** `variant` if `def` declares it, else `def`'s default when absent; throws a UsageError. */
+/**
+ * `variant` if `def` declares it or a loaded policy module adds it, else `def`'s default when
+ * absent (the first policy module's variant when one was loaded for the model); throws a
+ * UsageError.
+ */
 export function requireVariant(def: AnyModelDefinition, variant: string | undefined): string {
-  if (variant === undefined) return def.defaultVariant;
-  if (!def.variants.some((info) => info.name === variant)) {
-    const known = def.variants.map((info) => info.name).join(", ");
+  const policies = policyVariants(def.name);
+  if (variant === undefined) return policies[0] ?? def.defaultVariant;
+  if (!def.variants.some((info) => info.name === variant) && !policies.includes(variant)) {
+    const known = [...def.variants.map((info) => info.name), ...policies].join(", ");
     throw new UsageError(`unknown variant '${variant}' of model '${def.name}' (known: ${known})`);
   }
   return variant;

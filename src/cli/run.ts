@@ -3,6 +3,7 @@
  * UsageError or a TraceError) is one `dmafuzz: <message>` line and exit 2; anything else is a bug,
  * reported with its stack and exit 70.
  */
+import { isPolicyError } from "../models/policy.js";
 import { TraceError } from "../sim/jsonl.js";
 import { type CliContext, type CommandResult, ExitCode, printed } from "./command.js";
 import { benchCommand } from "./bench.js";
@@ -13,13 +14,14 @@ import { mainCommand } from "./main-command.js";
 import { replayCommand } from "./replay.js";
 import { reportCommand } from "./report.js";
 import { ttbCommand } from "./ttb.js";
+import { withPolicyOption } from "./policy-option.js";
 import { UsageError } from "./usage-error.js";
 
 type Command = (args: string[], context: CliContext) => CommandResult | Promise<CommandResult>;
 
 const commands: Readonly<Record<string, Command>> = {
-  replay: replayCommand,
-  list: listCommand,
+  replay: withPolicyOption("replay", replayCommand),
+  list: withPolicyOption("list", listCommand),
   main: mainCommand,
   bench: benchCommand,
   fuzz: fuzzCommand,
@@ -62,6 +64,10 @@ function helpCommand(args: string[]): CommandResult {
 
 /** The result reporting `error`: exit 2 for bad input, else exit 70 with the stack. */
 export function errorResult(error: unknown): CommandResult {
+  if (isPolicyError(error)) {
+    // A user's policy hook at fault while replaying: bad input, named by the policy's file.
+    return { exitCode: ExitCode.usage, stdout: [], stderr: [`dmafuzz: ${oneLine(error.message)}`] };
+  }
   if (error instanceof UsageError || error instanceof TraceError) {
     return { exitCode: ExitCode.usage, stdout: [], stderr: [`dmafuzz: ${oneLine(error.message)}`] };
   }

@@ -68,6 +68,8 @@ export function cellValues(
   for (const job of jobs) {
     if (job.suite !== suite || job.workload !== workload || job.variant !== variant) continue;
     if (job.sweep !== undefined) continue;
+    // A failed job fails its cell (a user's policy was at fault): no statistics for it.
+    if (job.failed !== undefined) return [];
     const value = job.metrics[metric];
     if (value !== undefined) values.push(value);
   }

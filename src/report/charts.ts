@@ -8,6 +8,7 @@
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { Aggregate } from "./aggregate.js";
+import { CHART_CONFIG } from "./page.js";
 import {
   type BenchResults,
   type MetricInfo,
@@ -106,7 +107,7 @@ function distributionSpec(suite: SuiteInfo, metric: MetricInfo, agg: Aggregate):
       ],
     },
     resolve: { scale: { y: "independent" } },
-    config: { font: "sans-serif" },
+    config: CHART_CONFIG,
   };
 }
 
@@ -136,7 +137,7 @@ function rateBarSpec(suite: SuiteInfo, rates: readonly MetricInfo[], agg: Aggreg
       },
     },
     resolve: { scale: { y: "independent" } },
-    config: { font: "sans-serif", legend: { orient: "bottom" } },
+    config: CHART_CONFIG,
   };
 }
 

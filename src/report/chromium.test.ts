@@ -3,6 +3,8 @@ import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { campaignDir } from "./campaign.fixture.js";
+import { writeCampaignPage } from "./campaign-page.js";
 import { readResultsFile } from "./read-results.js";
 import { renderReport } from "./render.js";
 
@@ -10,24 +12,22 @@ const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 if (!available) console.log(`skipping the headless Chromium check: ${CHROMIUM} is not installed`);
 
-function domOf(fixtureName: string): Promise<string> {
+/** The DOM of a page as headless Chromium loaded it. */
+function loadedDom(page: string): string {
+  return execFileSync(
+    CHROMIUM,
+    ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", `file://${page}`],
+    // Chromium logs D-Bus noise on stderr in containers; only the DOM on stdout matters.
+    { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] },
+  );
+}
+
+async function domOf(fixtureName: string): Promise<string> {
   const fixture = join(import.meta.dirname, "fixtures", fixtureName);
   const dir = mkdtempSync(join(tmpdir(), "dmafuzz-chromium-"));
   copyFileSync(fixture, join(dir, "results.json"));
-  return renderReport(dir, readResultsFile(fixture)).then(() =>
-    execFileSync(
-      CHROMIUM,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--dump-dom",
-        `file://${join(dir, "index.html")}`,
-      ],
-      // Chromium logs D-Bus noise on stderr in containers; only the DOM on stdout matters.
-      { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] },
-    ),
-  );
+  await renderReport(dir, readResultsFile(fixture));
+  return loadedDom(join(dir, "index.html"));
 }
 
 describe.skipIf(!available)("index.html in headless Chromium", () => {
@@ -51,5 +51,18 @@ describe.skipIf(!available)("index.html in headless Chromium", () => {
     expect(dom).toContain("toy: failure rate against offered load (mean, 95% band)");
     expect(dom).toContain("offered load");
     expect(dom).toContain("old on steady: failure rate rises above 0 at load 0.5");
+  });
+
+  it("loads a campaign page with its growth chart, and a finding page", async () => {
+    const out = campaignDir();
+    await writeCampaignPage(out);
+    const campaign = loadedDom(join(out, "index.html"));
+    expect(campaign.match(/<svg[\s>]/g)).toHaveLength(1);
+    expect(campaign).toContain("fuzzing time (s)");
+    expect(campaign).toContain('href="findings/other/finding.html"');
+    const finding = loadedDom(join(out, "findings", "canary", "finding.html"));
+    expect(finding).toContain("known bug: iova-max32-stale");
+    expect(finding).toContain("<pre>dmafuzz replay --model iova --variant v5.17 ");
+    expect(finding.match(/<tr>/g)?.length).toBeGreaterThan(13);
   });
 });

@@ -7,19 +7,12 @@ import type { Chart } from "./charts.js";
 import { distributionTables } from "./distribution-tables.js";
 import { formatMedianCI, formatValue } from "./format.js";
 import { environmentLines } from "./markdown.js";
+import { escapeHtml, htmlPage } from "./page.js";
 import { type BenchResults, type SuiteInfo, reportedWorkloads } from "./results.js";
 import { differs, shortVerdict, verdictTable } from "./verdicts.js";
 import { crossoverLines } from "./sweep-tables.js";
 
-const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
-th:first-child,td:first-child{text-align:left}thead{background:#f3f3f3}figure{margin:1em 0;overflow-x:auto}
-figcaption{font-weight:600;margin-bottom:.3em}.differs{font-weight:600}small{color:#555}`;
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "./page.js";
 
 /** The text of index.html. */
 export function renderHtml(
@@ -36,13 +29,7 @@ export function renderHtml(
     ...results.suites.map((suite) => suiteSection(suite, agg, charts)),
     results.baseline ? regressionSection(results.baseline.source, agg.regressions) : "",
   ];
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>dmafuzz benchmark report</title><style>${STYLE}</style></head>
-<body>
-${body.join("\n")}
-</body></html>
-`;
+  return htmlPage("dmafuzz benchmark report", body.join("\n"));
 }
 
 function suiteSection(suite: SuiteInfo, agg: Aggregate, charts: readonly Chart[]): string {

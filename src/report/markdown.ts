@@ -19,8 +19,33 @@ export function renderMarkdown(results: BenchResults, agg: Aggregate): string {
     "(two-sided Mann-Whitney U, Vargha-Delaney A12).",
   ];
   for (const suite of results.suites) lines.push("", ...suiteSection(suite, agg));
+  const failed = failedSection(results);
+  if (failed.length > 0) lines.push("", ...failed);
   if (results.baseline) lines.push("", ...regressionSection(results, agg.regressions));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The cells a user's policy failed (a hook threw, returned garbage or never returned): left out
+ * of the statistics above, listed here with the first failing trial's message.
+ */
+function failedSection(results: BenchResults): string[] {
+  const cells = new Map<string, string>();
+  for (const job of results.jobs) {
+    const key = `| ${job.suite} | ${job.workload} | ${job.variant} |`;
+    if (job.failed !== undefined && !cells.has(key))
+      cells.set(key, `${key} ${job.seed} | ${job.failed.replace(/\|/g, "\\|")} |`);
+  }
+  if (cells.size === 0) return [];
+  return [
+    "## Failed cells",
+    "",
+    "A policy hook failed these cells; they have no statistics.",
+    "",
+    "| suite | workload | variant | first failing seed | message |",
+    "|---|---|---|---|---|",
+    ...cells.values(),
+  ];
 }
 
 /** One line per fact about the run, shared with the HTML report. */

@@ -130,6 +130,11 @@ export interface JobRecord extends JobSpec {
   wallMs: number;
   /** The suite's series, down-sampled (absent when the suite declares none). */
   series?: JobSeries;
+  /**
+   * Why the job failed (a user's policy hook threw, returned garbage or never returned); its
+   * metrics are empty and its whole cell is left out of the statistics.
+   */
+  failed?: string;
 }
 
 /** Where and on what a run happened. */
