@@ -17,6 +17,8 @@ import { type EventVerdict, parseVersion, undecided } from "./verdict.js";
 import { zoneOps } from "./zones.js";
 
 type AllocResult = Extract<MeminfoResult, { kind: "alloc" }>;
+/** The largest order any configuration allows (arm64 64K pages, FORCE_MAX_ZONEORDER). */
+const MAX_LOGGED_ORDER = 20;
 
 /** Runs `ops` then `alloc` on a fresh meminfo model of `variant`; returns the alloc's result and the trace. */
 function replay(
@@ -58,6 +60,9 @@ export function analyzePageAlloc(ev: PageAllocEvent, arch: string | null): Event
       "order -1: an OOM kill not caused by an allocation (sysrq or memcg)",
     );
   if (req === null) return undecided(ev, title, kernel, "the gfp mask names conflicting zones");
+  if (ev.order > MAX_LOGGED_ORDER) {
+    return undecided(ev, title, kernel, `order ${ev.order} is beyond any kernel's MAX_ORDER`);
+  }
   if (ev.memInfo === null)
     return undecided(
       ev,
@@ -81,7 +86,7 @@ export function analyzePageAlloc(ev: PageAllocEvent, arch: string | null): Event
   }
   const era = version ? variantForVersion(version[0], version[1]) : variantForVersion(6, 6);
   const variantWhy = version
-    ? `v${version.join(".")} falls in ${era.kernel.version}`
+    ? `v${version.join(".")} is in ${era.era}, the era of __zone_watermark_ok that meminfo@${era.name} models`
     : "the log names no kernel version; the newest era was used and the other eras were checked too";
   const nodes =
     ev.nodemask && /^\d+(?:[-,]\d+)*$/.test(ev.nodemask) ? expandNodes(ev.nodemask) : "all";
@@ -175,7 +180,7 @@ function alternatives(
 ): string[] {
   const out: string[] = [];
   const ask = (what: string, changed: Partial<AllocOp>): void => {
-    const r = replay(variant, ops, { ...alloc, ...changed }).result;
+    const r = replay(variant, ops, { ...alloc, mark: "min", ...changed }).result;
     if (r.ok !== base.ok) out.push(`${what}: ${r.ok ? `succeeds from ${r.zone}` : "fails"}`);
   };
   if (!base.ok) {

@@ -39,6 +39,14 @@ export function analyzeCma(ev: CmaEvent, ctx: LogContext): EventVerdict {
     ev.ret === -16
       ? "cma_alloc() found free runs but alloc_contig_range() hit busy pages in each one it tried"
       : "cma_alloc() found no free run of the requested size in the area's bitmap";
+  if (ev.ret === null && ev.text.startsWith("alloc_contig_range")) {
+    return undecided(
+      ev,
+      `cma_alloc of about ${ev.pages} pages met ${ev.busy.length} busy range${ev.busy.length === 1 ? "" : "s"}`,
+      "alloc_contig_range() could not isolate or migrate pages in each range (pinned or unmovable pages); cma_alloc() moved on to the next free run",
+      "the outcome of this cma_alloc is not printed, and which pages were busy is not in the log",
+    );
+  }
   const area = areaPages(ev, ctx);
   if (area === null)
     return undecided(
@@ -83,13 +91,9 @@ export function analyzeCma(ev: CmaEvent, ctx: LogContext): EventVerdict {
     );
   }
   const mib = Math.max(1, Math.min(4096, Math.ceil((area.pages * PAGE_KB) / 1024)));
-  const ramMib = Math.max(
-    256,
-    Math.min(65536, ctx.memory ? Math.ceil(ctx.memory.totalKb / 1024) : mib * 4),
-  );
-  const ops: CmaOp[] = [
-    { ...DEFAULT_BOOT, layout: layoutOf(ctx), ram_mib: Math.max(ramMib, mib * 2), cma_mib: mib },
-  ];
+  // The bitmap search does not depend on RAM: a machine twice the area's size replays it.
+  const ramMib = Math.min(8192, Math.max(256, mib * 2));
+  const ops: CmaOp[] = [{ ...DEFAULT_BOOT, layout: layoutOf(ctx), ram_mib: ramMib, cma_mib: mib }];
   if (maxRun !== null && maxRun < ev.pages && maxRun < area.pages) {
     ops.push({ op: "alloc", count: area.pages - maxRun, align: 0, no_warn: true });
     assumptions.push(

@@ -84,7 +84,8 @@ export function analyzePool(
     /elfcorehdr=/.test(ctx.commandLine ?? "") ||
     (!ev.ok && (ev.gfp ?? "").includes("GFP_DMA") && !(ev.gfp ?? "").includes("DMA32"));
   const totalKb = ctx.memory?.totalKb ?? 1024 * 1024;
-  const ramMib = Math.max(16, Math.min(65536, Math.round(totalKb / 1024)));
+  // The size stops growing at 32 GiB (MAX_ORDER_NR_PAGES), so larger machines replay as 32 GiB.
+  const ramMib = Math.max(16, Math.min(32768, Math.round(totalKb / 1024)));
   const boot: DmapoolOp = {
     op: "boot",
     layout: layoutOf(ctx, kdump),

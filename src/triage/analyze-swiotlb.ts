@@ -17,6 +17,9 @@ import { type EventVerdict, nearestVariant, parseVersion, undecided } from "./ve
 const SLOT = 2048;
 const SEGSIZE = 128;
 const MAX_MAPPING = SLOT * SEGSIZE;
+/** Pools and fills beyond these are judged by arithmetic only (the model's init limit, trace size). */
+const MAX_NSLABS = 2 ** 22;
+const MAX_FILL_OPS = 8192;
 
 function mapOp(size: number): SwiotlbOp {
   return {
@@ -88,18 +91,33 @@ export function analyzeSwiotlb(
     name: swiotlbModel.defaultVariant,
     why: "default variant",
   };
-  const nareas = total % (SEGSIZE * areas) === 0 ? areas : 1;
-  const ops = traceOps(total - (total % SEGSIZE), nareas, used, ev.size);
-  const model = swiotlbModel.create(chosen.name, { clock: new VirtualClock(), rng: Rng.seeded(1) });
-  const trace: Record<string, unknown>[] = [];
-  let last: unknown = null;
-  for (const op of ops) {
-    const r = model.apply(op);
-    trace.push({ ...swiotlbModel.encodeOp(op), ...swiotlbModel.expectationOf(op, r) });
-    last = r;
-  }
-  const mapped = (last as { tlb?: number | null }).tlb != null;
   const free = total - used;
+  const nareas = total % (SEGSIZE * areas) === 0 ? areas : 1;
+  const replayable =
+    total >= SEGSIZE &&
+    total <= MAX_NSLABS &&
+    (oversize || free >= slots || used / SEGSIZE <= MAX_FILL_OPS);
+  const trace: Record<string, unknown>[] = [];
+  let last: unknown = { tlb: oversize || total - used < slots ? null : 0 };
+  if (replayable) {
+    // The used slots matter only when they decide the refusal: an oversize mapping fails on
+    // an empty pool, and a placement question is shown on a pool without the fill.
+    const fill = !oversize && total - used < slots ? used : 0;
+    const ops = traceOps(total - (total % SEGSIZE), nareas, fill, ev.size);
+    const model = swiotlbModel.create(chosen.name, {
+      clock: new VirtualClock(),
+      rng: Rng.seeded(1),
+    });
+    for (const op of ops) {
+      const r = model.apply(op);
+      trace.push({ ...swiotlbModel.encodeOp(op), ...swiotlbModel.expectationOf(op, r) });
+      last = r;
+    }
+  } else
+    notes.push(
+      `a pool of ${total} slots with ${used} used is outside what the model replays: judged by the arithmetic alone`,
+    );
+  const mapped = (last as { tlb?: number | null }).tlb != null;
   const refusedBy: string[] = [];
   let decided = true;
   if (oversize)
@@ -111,7 +129,7 @@ export function analyzeSwiotlb(
   else {
     decided = false;
     assumptions.push(
-      `the ${used} used slots were placed as whole segments from the start of the pool; the kernel's placement is not in the log`,
+      `where the ${used} used slots lie is not in the log; the trace maps the request on the empty pool to show it fits one`,
     );
     notes.push(
       `${free} slots were free but no run of ${slots} contiguous slots within a segment was: fragmentation (or alignment) refused it`,
@@ -145,7 +163,7 @@ export function analyzeSwiotlb(
     wouldChange,
     assumptions,
     notes,
-    trace: { model: "swiotlb", variant: chosen.name, ops: trace },
+    trace: replayable ? { model: "swiotlb", variant: chosen.name, ops: trace } : null,
     cause:
       agreement === "disagrees"
         ? "model gap: the model maps what the numbers say cannot fit"

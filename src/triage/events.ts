@@ -20,6 +20,8 @@ export interface MemInfoZone {
 /** A parsed Mem-Info block. */
 export interface MemInfo {
   line: number;
+  /** Mail quote depth of the block's lines. */
+  quote: number;
   /** The summary's free, free_pcp and free_cma (pages), when printed. */
   summary: Record<string, number>;
   zones: MemInfoZone[];

@@ -12,6 +12,9 @@ const ZONE_LINE = /^(?:Node (\d+) )?(DMA32|DMA|Normal|HighMem|Movable|Device) fr
 const ORDER_LINE = /^(?:Node (\d+) )?(DMA32|DMA|Normal|HighMem|Movable|Device): (.*)$/;
 const BLOCK_END = /total pagecache pages|pages RAM$|pages in swap cache|Free swap|hugepages_total=/;
 const MAX_FOREIGN = 60;
+/** Lines that start another event: the block ends there. */
+const EVENT_MARK =
+  /page allocation failure|invoked oom-killer|^Mem-[Ii]nfo:|swiotlb buffer is full|DMA: (?:preallocated|failed to allocate)|cma_alloc|alloc_contig_range|memory alloc failed|snd_dma_alloc/;
 
 /** `key:valuekB` fields of a zone line (kB; KB and MB accepted; bare numbers kept as is). */
 function zoneFields(text: string): Record<string, number> {
@@ -35,18 +38,42 @@ function orderEntries(body: string): MemInfoZone["orders"] {
   return out.length > 0 ? out : null;
 }
 
-/** Parses the block that starts at `lines[start]` ("Mem-Info:"); returns it and the next index. */
+/** Whether `text` is a zone line of a Mem-Info dump. */
+export function isZoneLine(text: string): boolean {
+  return ZONE_LINE.test(text);
+}
+
+/**
+ * Parses the block that starts at `lines[start]` ("Mem-Info:"); returns it and the next index.
+ * With `resume`, the block's zone lines come later (another CPU's or a mail reply's lines came in
+ * between): parsing starts at `start` itself and adds to that block.
+ */
 export function parseMemInfo(
   lines: readonly LogLine[],
   start: number,
+  resume?: MemInfo,
 ): { info: MemInfo; next: number } {
-  const info: MemInfo = { line: (lines[start] as LogLine).line, summary: {}, zones: [], notes: [] };
+  const first = (lines[start] as LogLine).line;
+  const info: MemInfo = resume ?? {
+    line: first,
+    quote: (lines[start] as LogLine).quote,
+    summary: {},
+    zones: [],
+    notes: [],
+  };
   let foreign = 0;
   let last: MemInfoZone | null = null;
-  let i = start + 1;
+  let i = resume === undefined ? start + 1 : start;
+  const depth = (lines[start] as LogLine).quote;
   for (; i < lines.length && foreign < MAX_FOREIGN; i++) {
-    const text = (lines[i] as LogLine).text;
-    if (/page allocation failure|invoked oom-killer|^Mem-Info:/i.test(text)) break;
+    const { text, quote } = lines[i] as LogLine;
+    if (EVENT_MARK.test(text)) break;
+    if (quote !== depth) {
+      // Another message's lines (a mail reply's own text): a zone line there starts its own block.
+      if (ZONE_LINE.test(text) || ORDER_LINE.test(text)) break;
+      if (text !== "") foreign++;
+      continue;
+    }
     if (BLOCK_END.test(text)) {
       if (/total pagecache pages|pages RAM$/.test(text)) break;
       continue;
@@ -103,7 +130,15 @@ export function parseMemInfo(
     if (/per-cpu:|^CPU\s+\d+: hi:|^Node \d+ active_anon|^cpu \d+ (?:hot|cold)/.test(text)) continue;
     if (text !== "") foreign++;
   }
+  info.notes = info.notes.filter((n) => !n.startsWith("Mem-Info block without"));
   if (info.zones.length === 0) info.notes.push("Mem-Info block without zone lines (truncated?)");
+  else checkZones(info);
+  return { info, next: i };
+}
+
+/** Notes for zones that lack their reserve, per-order line or marks. */
+function checkZones(info: MemInfo): void {
+  info.notes = info.notes.filter((n) => !n.startsWith("Node "));
   for (const z of info.zones) {
     const where = `Node ${z.node} ${z.name}`;
     if (z.lowmemReserve === null) info.notes.push(`${where}: lowmem_reserve[] missing`);
@@ -112,5 +147,4 @@ export function parseMemInfo(
       if (!Object.hasOwn(z.fields, key)) info.notes.push(`${where}: field ${key} missing`);
     }
   }
-  return { info, next: i };
 }

@@ -12,6 +12,13 @@
 export interface LogLine {
   text: string;
   line: number;
+  /** Mail quote depth (`>` marks before the text): lines of one report share it. */
+  quote: number;
+}
+
+/** The number of leading mail-quote marks of a raw line. */
+function quoteDepth(raw: string): number {
+  return (/^\s*((?:>\s?)+)/.exec(raw)?.[1] ?? "").replace(/\s/g, "").length;
 }
 
 const PREFIXES: readonly RegExp[] = [
@@ -22,6 +29,7 @@ const PREFIXES: readonly RegExp[] = [
   /^\S{3,4}\s+\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ kernel:\s*/, // syslog / journalctl
   /^\S{3,4}\s+\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ \S+\[\d+\]:\s*/, // other daemons' lines
   /^kernel:\s*/,
+  /^[*`]+/, // Markdown bold and code marks around a pasted line
   /^<\d>\s*/, // console log level
   /^\d+,\d+,\d+,[^;]*;/, // /dev/kmsg record
   /^\[\s*\d+\.\d+\]\s?/, // dmesg timestamp
@@ -31,10 +39,10 @@ const PREFIXES: readonly RegExp[] = [
 
 /** Strips every known prefix, repeatedly (a syslog line may carry a dmesg timestamp too). */
 export function stripPrefixes(raw: string): string {
-  let text = raw.replace(/\t+$/, "");
+  let text = raw.replace(/\s+$/, "").replace(/[*`]+$/, "");
   for (let round = 0; round < 8; round++) {
     const before = text;
-    for (const re of PREFIXES) text = text.replace(re, "");
+    for (const re of PREFIXES) text = text.trimStart().replace(re, "");
     if (text === before) break;
   }
   return text.trim();
@@ -72,14 +80,15 @@ function continues(text: string, next: string): boolean {
   if (/page allocation failure.*mode:\S+,?$/.test(text) || /invoked oom-killer: .*,$/.test(text)) {
     return /^(?:nodemask|order|oom_score_adj|cpuset)/.test(next);
   }
+  if (/swiotlb buffer is full \(sz: \d+ bytes\),$/.test(text)) return /^total \d+/.test(next);
   if (/^Node \d+$/.test(text)) return ZONE_START.test(next) || ORDER_START.test(`Node 0 ${next}`);
   if (/^lowmem_reserve\[\]:/.test(text)) return /^\d+(?: \d+)*$/.test(next);
   if (ORDER_START.test(text) && !ORDER_END.test(text)) return /^[\d*_kB() UMEHCIR=]+$/.test(next);
   if (ZONE_START.test(text)) {
     if (RECORD_START.test(next) || /^lowmem/.test(next)) return false;
-    return (
-      /^[a-z_()]+[:(]|^[a-z]+\b/.test(next) && !/[a-z]+ (?:invoked|page allocation)/.test(next)
-    );
+    // Only the rest of a zone line: `key:NkB` fields (a key may start mid-word after a cut)
+    // or the pre-v4.8 `all_unreclaimable? no` tail.
+    return /^[a-z_()]*:\s?-?\d/.test(next) || /^[a-z_]*\? (?:yes|no)$/.test(next);
   }
   if (/(?:Not tainted|Tainted: [A-Z ]*)$/.test(text) && /^(?:[A-Z ]*\s)?\d+\.\d+/.test(next))
     return true;
@@ -91,7 +100,9 @@ export function normalizeLog(text: string): LogLine[] {
   const decoded = decodeQuotedPrintable(text.replace(/\r\n?/g, "\n"));
   const raw: LogLine[] = [];
   decoded.split("\n").forEach((line, i) => {
-    for (const part of line.split("#012")) raw.push({ text: stripPrefixes(part), line: i + 1 });
+    const quote = quoteDepth(line);
+    for (const part of line.split("#012"))
+      raw.push({ text: stripPrefixes(part), line: i + 1, quote });
   });
   const out: LogLine[] = [];
   for (let i = 0; i < raw.length; i++) {

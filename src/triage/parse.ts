@@ -15,7 +15,7 @@ import type {
   SwiotlbEvent,
   TriageEvent,
 } from "./events.js";
-import { parseMemInfo } from "./meminfo-parse.js";
+import { isZoneLine, parseMemInfo } from "./meminfo-parse.js";
 import { type LogLine, normalizeLog } from "./normalize.js";
 
 const ALLOC_FAIL =
@@ -25,8 +25,9 @@ const OOM =
 const VERSION =
   /(?:CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: .*?|Pid: \d+, comm: .*?)(?:Not tainted|Tainted: [A-Z ]*?)\s+(\d+\.\d+(?:\.\d+)?[^\s#]*)/;
 const SWIOTLB_FULL =
-  /^(?:(\S+ \S+): )?swiotlb buffer is full \(sz: (\d+) bytes\)(?:, total (\d+) \(slots\), used (\d+) \(slots\))?/;
-const CMA_FAIL = /cma_alloc: (?:(\S+): )?alloc failed, req-size: (\d+) pages, ret: (-?\d+)/;
+  /(?:([\w.:-]+ [\w.:-]+): )?swiotlb buffer is full \(sz: (\d+) bytes\)(?:,? *total (\d+) \(slots\), used (\d+) \(slots\))?/;
+const CMA_FAIL =
+  /cma_alloc: (?:(\S+): )?alloc failed, req-size: (\d+)(?: pag(?:es)?(?:, ret: (-?\d+))?)?/;
 const CMA_DEBUG_REQ = /cma_alloc\(cma \S+, (?:name: (\S+), )?count (\d+), align \d+\)/;
 const CMA_DEBUG_RET = /cma_alloc\(\): returned \(?(null|0+|\(null\))\)?$/;
 const BUSY = /alloc_contig_range: \[([0-9a-fA-F]+), ([0-9a-fA-F]+)\) PFNs busy/;
@@ -169,6 +170,24 @@ function pageAllocEvent(
   };
 }
 
+/**
+ * `alloc_contig_range: [x, y) PFNs busy` lines with no cma_alloc failure after them: cma_alloc
+ * moved on past busy ranges; the range size is the request rounded to the isolation granule.
+ */
+function busySequence(busy: CmaEvent["busy"], line: number): CmaEvent {
+  const last = busy[busy.length - 1] as { start: number; end: number };
+  return {
+    kind: "cma-alloc",
+    line,
+    text: `alloc_contig_range: ${busy.length} busy range${busy.length === 1 ? "" : "s"}, the last [${last.start.toString(16)}, ${last.end.toString(16)})`,
+    area: null,
+    pages: last.end - last.start,
+    ret: null,
+    busy: busy.slice(0, 64),
+    available: null,
+  };
+}
+
 /** Parses `text` (one whole log); never throws on any input. */
 export function parseLog(text: string): ParsedLog {
   const lines = normalizeLog(text);
@@ -178,6 +197,7 @@ export function parseLog(text: string): ParsedLog {
   let skipped = 0;
   let lastAlloc: PageAllocEvent | null = null;
   let busy: CmaEvent["busy"] = [];
+  let busyLine = 0;
   let available: CmaEvent["available"] = null;
   let debugReq: { area: string | null; pages: number; line: number } | null = null;
   for (let i = 0; i < lines.length; i++) {
@@ -193,7 +213,20 @@ export function parseLog(text: string): ParsedLog {
       const { info, next } = parseMemInfo(lines, i);
       if (lastAlloc !== null && lastAlloc.memInfo === null) lastAlloc.memInfo = info;
       else notes.push(`line ${line}: Mem-Info without a failure report before it`);
-      i = next - 1;
+      i = Math.max(i, next - 1);
+      continue;
+    }
+    const pending = lastAlloc?.memInfo;
+    const sameQuote = pending?.quote === (lines[i] as LogLine).quote;
+    if (
+      isZoneLine(t) &&
+      pending &&
+      sameQuote &&
+      pending.zones.length === 0 &&
+      line - pending.line < 200
+    ) {
+      pending.notes.push(`zone lines resume at line ${line}, after lines from elsewhere`);
+      i = Math.max(i, parseMemInfo(lines, i, pending).next - 1);
       continue;
     }
     const sw = SWIOTLB_FULL.exec(t);
@@ -228,12 +261,16 @@ export function parseLog(text: string): ParsedLog {
     }
     const b = BUSY.exec(t);
     if (b !== null) {
-      if (busy.length < 64)
-        busy.push({
-          start: Number.parseInt(b[1] as string, 16),
-          end: Number.parseInt(b[2] as string, 16),
-        });
+      if (busy.length === 0) busyLine = line;
+      busy.push({
+        start: Number.parseInt(b[1] as string, 16),
+        end: Number.parseInt(b[2] as string, 16),
+      });
       continue;
+    }
+    if (busy.length > 0 && !CMA_FAIL.test(t) && !CMA_AVAIL.test(t) && !/cma_alloc/.test(t)) {
+      events.push(busySequence(busy, busyLine));
+      busy = [];
     }
     const av = CMA_AVAIL.exec(t);
     if (av !== null) {
@@ -261,7 +298,7 @@ export function parseLog(text: string): ParsedLog {
             text: t,
             area: cf[1] ?? null,
             pages: Number(cf[2]),
-            ret: Number(cf[3]),
+            ret: cf[3] === undefined ? null : Number(cf[3]),
             busy,
             available,
           }
@@ -308,6 +345,7 @@ export function parseLog(text: string): ParsedLog {
     }
     if (!readContext(t, ctx)) skipped++;
   }
+  if (busy.length > 0) events.push(busySequence(busy, busyLine));
   const first = events.find((e) => e.kind === "page-alloc" || e.kind === "oom") as
     PageAllocEvent | undefined;
   ctx.version ??= first?.version ?? null;

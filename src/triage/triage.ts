@@ -8,7 +8,7 @@ import { analyzePageAlloc } from "./analyze-alloc.js";
 import { analyzeCma } from "./analyze-cma.js";
 import { analyzePool } from "./analyze-pool.js";
 import { analyzeSwiotlb } from "./analyze-swiotlb.js";
-import type { ParsedLog, SoundEvent } from "./events.js";
+import type { ParsedLog, SoundEvent, TriageEvent } from "./events.js";
 import { parseLog } from "./parse.js";
 import { type EventVerdict, undecided } from "./verdict.js";
 
@@ -51,32 +51,43 @@ function analyzeSound(ev: SoundEvent, before: readonly EventVerdict[]): EventVer
   };
 }
 
+function judge(ev: TriageEvent, parsed: ParsedLog, before: readonly EventVerdict[]): EventVerdict {
+  const version =
+    (ev.kind === "page-alloc" || ev.kind === "oom" ? ev.version : null) ?? parsed.context.version;
+  switch (ev.kind) {
+    case "page-alloc":
+    case "oom":
+      return analyzePageAlloc(ev.version === null ? { ...ev, version } : ev, parsed.context.arch);
+    case "swiotlb-full":
+      return analyzeSwiotlb(ev, parsed.context, version);
+    case "cma-alloc":
+      return analyzeCma(ev, parsed.context);
+    case "atomic-pool":
+      return analyzePool(ev, parsed.context, version);
+    case "alsa":
+      return analyzeSound(ev, before);
+  }
+}
+
 /** Parses and judges one log. Never throws for any text. */
 export function triageText(text: string, file: string): TriageResult {
   const parsed = parseLog(text);
   const verdicts: EventVerdict[] = [];
   for (const ev of parsed.events) {
-    const version =
-      (ev.kind === "page-alloc" || ev.kind === "oom" ? ev.version : null) ?? parsed.context.version;
-    switch (ev.kind) {
-      case "page-alloc":
-      case "oom":
-        verdicts.push(
-          analyzePageAlloc(ev.version === null ? { ...ev, version } : ev, parsed.context.arch),
-        );
-        break;
-      case "swiotlb-full":
-        verdicts.push(analyzeSwiotlb(ev, parsed.context, version));
-        break;
-      case "cma-alloc":
-        verdicts.push(analyzeCma(ev, parsed.context));
-        break;
-      case "atomic-pool":
-        verdicts.push(analyzePool(ev, parsed.context, version));
-        break;
-      case "alsa":
-        verdicts.push(analyzeSound(ev, verdicts));
-        break;
+    try {
+      verdicts.push(judge(ev, parsed, verdicts));
+    } catch (error) {
+      // A state the log spells out but a model cannot take (a zone the layout lacks, numbers
+      // past a model's limits) is bad input for that event, not for the whole log.
+      const why = error instanceof Error ? error.message : String(error);
+      verdicts.push(
+        undecided(
+          ev,
+          `${ev.kind} at line ${ev.line}`,
+          ev.text,
+          `the model could not take the rebuilt state: ${why}`,
+        ),
+      );
     }
   }
   const { skipped, lines, notes, context } = parsed;

@@ -12,9 +12,10 @@ import type { EraFlags } from "./zone-check.js";
 /** One era of the watermark check. */
 export interface MeminfoVariant extends VariantInfo {
   name: EraFlags["era"];
-  /** The first and last kernel versions (major*100+minor) the era covers. */
+  /** The first and last kernel versions (major*100+minor) the era covers, and as text. */
   from: number;
   to: number;
+  era: string;
 }
 
 const FILE = "mm/page_alloc.c (__zone_watermark_ok, gfp_to_alloc_flags)";
@@ -24,6 +25,7 @@ export const MEMINFO_VARIANTS: readonly MeminfoVariant[] = [
     name: "v3.10",
     from: 300,
     to: 403,
+    era: "v3.0 to v4.3",
     kernel: {
       file: FILE,
       version: "v3.10 (same check through v4.3)",
@@ -35,6 +37,7 @@ export const MEMINFO_VARIANTS: readonly MeminfoVariant[] = [
     name: "v4.19",
     from: 404,
     to: 602,
+    era: "v4.4 to v6.2",
     kernel: {
       file: FILE,
       version: "v4.19 (same check v4.4 through v6.2)",
@@ -47,6 +50,7 @@ export const MEMINFO_VARIANTS: readonly MeminfoVariant[] = [
     name: "v6.6",
     from: 603,
     to: 9999,
+    era: "v6.3 onwards",
     kernel: {
       file: FILE,
       version: "v6.6 (same check v6.3 onwards)",
