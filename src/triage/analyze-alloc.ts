@@ -187,9 +187,7 @@ function alternatives(
     for (let order = ev.order - 1; order >= 0; order--) {
       const r = replay(variant, ops, { ...alloc, order }).result;
       if (r.ok) {
-        out.push(
-          `a smaller request: order ${order} (${4 << order} KiB pages) succeeds from ${r.zone}`,
-        );
+        out.push(`a smaller request: order ${order} (${4 << order} KiB) succeeds from ${r.zone}`);
         break;
       }
     }

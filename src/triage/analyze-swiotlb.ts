@@ -103,7 +103,18 @@ export function analyzeSwiotlb(
     // The used slots matter only when they decide the refusal: an oversize mapping fails on
     // an empty pool, and a placement question is shown on a pool without the fill.
     const fill = !oversize && total - used < slots ? used : 0;
-    const ops = traceOps(total - (total % SEGSIZE), nareas, fill, ev.size);
+    // An oversize mapping fails on any pool: a large one is replayed at 64 MiB.
+    const slotsReplayed = oversize
+      ? Math.min(total - (total % SEGSIZE), 32768)
+      : total - (total % SEGSIZE);
+    if (slotsReplayed < total - (total % SEGSIZE))
+      notes.push(`replayed on a 64 MiB pool: no pool maps more than ${MAX_MAPPING} bytes at once`);
+    const ops = traceOps(
+      slotsReplayed,
+      slotsReplayed % (SEGSIZE * nareas) === 0 ? nareas : 1,
+      fill,
+      ev.size,
+    );
     const model = swiotlbModel.create(chosen.name, {
       clock: new VirtualClock(),
       rng: Rng.seeded(1),
