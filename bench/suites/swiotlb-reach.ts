@@ -157,7 +157,7 @@ function runJob(job: JobSpec): Record<string, number> {
 export const suite: Suite = {
   name: "swiotlb-reach",
   description:
-    "Maps refused although they fit in some area of the pool (kernel/dma/swiotlb.c v6.9 and v7.1: the stride wraps to index 0, which need not be aligned, and the slot budget runs out), against a proposal that restarts at the area's first aligned index (not a kernel release), over pool start offsets, 1/4/16 areas, traffic-driven area indices, 4/16/64 KiB IOMMU granules and NVMe-like and untrusted-device masks.",
+    "Maps refused although they fit in some area of the pool (kernel/dma/swiotlb.c v6.9 and v7.1: the stride wraps to index 0, which need not be aligned, and the slot budget runs out), against a proposal that restarts at the area's first aligned index (not a kernel release), over pool start offsets, 1/8/32 areas, traffic-driven area indices, 4/16/64 KiB IOMMU granules and NVMe-like and untrusted-device masks.",
   tradeoff:
     "The kernel's stride wrap costs nothing on the common path but can refuse a large aligned map while an area holds a run for it; the proposal spends the same slot budget on aligned candidates only, so it refuses no map that fits, at no extra search cost.",
   model: "swiotlb",

@@ -1,9 +1,11 @@
 /** Usage text of `dmafuzz` and of each command. */
 import { delimiter } from "node:path";
 import { SUITE_NAMES } from "../../bench/suites/registry.js";
+import { triageUsage } from "./triage.js";
 
 /** Usage of each command, by command name. */
 export const commandUsage: Readonly<Record<string, string>> = {
+  triage: triageUsage,
   replay: `Usage: dmafuzz replay --model <model> [--variant <variant>] [--policy FILE]... [--seed <n>]
                      [--json] FILE...
 
@@ -188,6 +190,7 @@ Commands:
   bench    run benchmark suites on worker threads and write a report
   fuzz     run a fuzz campaign on worker threads
   report   re-render a benchmark report from its results.json
+  triage   explain allocator failures in a kernel log by replaying them on the models
   help     show this help, or 'dmafuzz help <command>'
 
 Options:

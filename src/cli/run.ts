@@ -13,6 +13,7 @@ import { listCommand } from "./list.js";
 import { mainCommand } from "./main-command.js";
 import { replayCommand } from "./replay.js";
 import { reportCommand } from "./report.js";
+import { triageCommand } from "./triage.js";
 import { ttbCommand } from "./ttb.js";
 import { withPolicyOption } from "./policy-option.js";
 import { UsageError } from "./usage-error.js";
@@ -27,6 +28,7 @@ const commands: Readonly<Record<string, Command>> = {
   fuzz: fuzzCommand,
   report: reportCommand,
   ttb: ttbCommand,
+  triage: triageCommand,
 };
 
 /** Runs `dmafuzz` with `argv` (the arguments after the program name). Never throws. */

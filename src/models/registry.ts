@@ -5,6 +5,7 @@
 import { cmaModel } from "./cma/index.js";
 import { dmapoolModel } from "./dmapool/index.js";
 import { iovaModel } from "./iova/index.js";
+import { meminfoModel } from "./meminfo/index.js";
 import type { ModelDefinition } from "./model.js";
 import { noncontigModel } from "./noncontig/index.js";
 import { pagealloc } from "./pagealloc/index.js";
@@ -25,6 +26,7 @@ export const models: readonly AnyModelDefinition[] = [
   noncontigModel,
   dmapoolModel,
   cmaModel,
+  meminfoModel,
 ];
 
 /** The registered model family called `name`, if any. */

@@ -54,3 +54,71 @@ describe("swiotlb: an aligned map refused while a whole area is free (issue 21)"
     }
   });
 });
+
+describe("swiotlb: older versions' refusals are labelled by their own rules", () => {
+  it("v6.6-v6.8 compare orig_addr under the OR-ed masks (campaign on v6.6, seed 21)", () => {
+    const trace = [
+      { op: "init", nslabs: 512, nareas: 4, start: 1006632960, page_size: 4096 },
+      {
+        op: "map",
+        orig: 4295524224,
+        size: 262143,
+        alloc_size: 262143,
+        alloc_align_mask: 0,
+        min_align_mask: 0,
+        cpu: 3,
+        attrs: 1024,
+      },
+    ];
+    for (const v of ["v6.6", "v6.8"]) {
+      const f = target.replay(trace, v);
+      expect(f, v).toMatchObject({
+        kind: "spurious-failure",
+        evidence: { kernelBehaviour: true, cause: "version-alignment-rules" },
+      });
+    }
+    expect(target.replay(trace, "v6.9")).toBeNull();
+  });
+
+  it("v6.1 strides from ALIGN(area->index, stride), area-relative (campaign on v6.1, seed 21)", () => {
+    const trace = [
+      { op: "init", nslabs: 256, nareas: 1, start: 3392172032, page_size: 4096 },
+      {
+        op: "map",
+        orig: 4295992192,
+        size: 188416,
+        alloc_size: 188416,
+        alloc_align_mask: 0,
+        min_align_mask: 2047,
+        cpu: 7,
+        attrs: 1024,
+      },
+      {
+        op: "map",
+        orig: 4295705600,
+        size: 94208,
+        alloc_size: 131072,
+        alloc_align_mask: 65535,
+        min_align_mask: 2047,
+        cpu: 0,
+        attrs: 1024,
+      },
+      {
+        op: "map",
+        orig: 4295225600,
+        size: 2967,
+        alloc_size: 65536,
+        alloc_align_mask: 65535,
+        min_align_mask: 2047,
+        cpu: 6,
+        attrs: 1024,
+      },
+    ];
+    const f = target.replay(trace, "v6.1");
+    expect(f).toMatchObject({
+      opIndex: 3,
+      evidence: { slot: 210, kernelBehaviour: true, cause: "v6.1-area-relative-stride" },
+    });
+    expect(f?.message).toContain("ALIGN(area->index 193, stride 32)");
+  });
+});

@@ -123,3 +123,27 @@ export function dryRunArea(pool: SwiotlbPool, area: number, q: SlotQuery): numbe
   }
   return -1;
 }
+
+/**
+ * v6.1 (`until-wrap`): the area indices its loop examines for `q` before it stops (or repeats an
+ * index). It starts at ALIGN(area->index, stride) and strides from there, so its candidates are
+ * area indices in that phase, not slots whose address is aligned.
+ */
+export function untilWrapVisits(pool: SwiotlbPool, area: number, q: SlotQuery): Set<number> {
+  const n = pool.areaNslabs;
+  const base = area * n;
+  const aligned = ((pool.areaIndex[area] as number) + q.stride - 1) & ~(q.stride - 1);
+  const wrap = aligned >>> 0 >= n ? 0 : aligned >>> 0;
+  const seen = new Set<number>();
+  let index = wrap;
+  do {
+    if (seen.has(index)) break;
+    seen.add(index);
+    if (!pool.matches(base + index, q)) {
+      index = index + 1 >= n ? 0 : index + 1;
+      continue;
+    }
+    index = index + q.stride >= n ? 0 : index + q.stride;
+  } while (index !== wrap);
+  return seen;
+}

@@ -22,7 +22,7 @@ import {
 import { mapSlotRequest, slotQuery } from "../models/swiotlb/search.js";
 import { findSwiotlbVariant, type SwiotlbVariant } from "../models/swiotlb/variants.js";
 import { type Finding, findingMaker } from "./finding.js";
-import { explainWrapMiss } from "./swiotlb-miss.js";
+import { explainWrapMiss, untilWrapVisits } from "./swiotlb-miss.js";
 import { LiveRanges } from "./live-ranges.js";
 
 const INVARIANT_INTERVAL = 32;
@@ -89,6 +89,12 @@ export class SwiotlbOracle {
           if (inArea >= 0) explained = explainWrapMiss(pool, query, inArea);
         }
       }
+      const own = this.ownRulesMiss(op, pool, slot, index);
+      if (own !== null) return own;
+      if (areaLoop === "until-wrap") {
+        const v61 = this.v61Miss(op, pool, slot, index);
+        if (v61 !== null) return v61;
+      }
       const at = explained === null ? slot : explained.path.area * pool.areaNslabs;
       const run = `slots ${slot}..${slot + query.nslots - 1} of the pool at ${pool.start} are free and suitably aligned`;
       const evidence = { op, pool: pool.start, slot, nslots: query.nslots };
@@ -117,6 +123,56 @@ export class SwiotlbOracle {
     return null;
   }
 
+  /**
+   * The variant's own address test rejects the free run the reference rules accept (v6.1's
+   * min_align_mask-only test, v6.6-v6.8's orig_addr comparison under the OR-ed masks): kernel
+   * behaviour of that version. Null when its own rules accept the run.
+   */
+  private ownRulesMiss(op: MapOp, pool: SwiotlbPool, slot: number, index: number): Finding | null {
+    const config = this.model.config;
+    if (config === referenceFor(config)) return null;
+    const own = slotQuery(config, pool, this.model.pageSize, mapSlotRequest(config, op).request);
+    if (pool.matches(slot, own) && pool.fits(slot, own)) return null;
+    const rule =
+      config.slotSearch === "or-masks"
+        ? "compare orig_addr with the slot's address under min_align_mask | alloc_align_mask (| PAGE_SIZE - 1 for a page or more), so a run whose address differs from orig_addr in those bits is no candidate (v6.9's 51b30ecb73b4 and 14cebf689a78 changed that)"
+        : "test only the min_align_mask bits above 2 KiB against orig_addr, with the stride from alloc_align_mask, so this run is no candidate of its search";
+    return this.finding(
+      "spurious-failure",
+      index,
+      "map-missed-free-run",
+      `map of ${op.alloc_size} bytes failed although slots ${slot}..${slot + own.nslots - 1} of the pool at ${pool.start} are free and aligned as v6.9 would align them: kernel behaviour, not a model bug: ${config.name}'s rules ${rule}`,
+      { op, pool: pool.start, slot, kernelBehaviour: true, cause: "version-alignment-rules" },
+    );
+  }
+
+  /**
+   * v6.1: the free run's first slot is not among the area indices its loop examines (they are in
+   * the phase of ALIGN(area->index, stride), whatever the pool's physical alignment): kernel
+   * behaviour. Null when the loop does examine it.
+   */
+  private v61Miss(op: MapOp, pool: SwiotlbPool, slot: number, index: number): Finding | null {
+    const config = this.model.config;
+    const own = slotQuery(config, pool, this.model.pageSize, mapSlotRequest(config, op).request);
+    const area = Math.floor(slot / pool.areaNslabs);
+    const target = slot - area * pool.areaNslabs;
+    if (untilWrapVisits(pool, area, own).has(target)) return null;
+    return this.finding(
+      "spurious-failure",
+      index,
+      "map-missed-free-run",
+      `map of ${op.alloc_size} bytes failed although slots ${slot}..${slot + own.nslots - 1} of the pool at ${pool.start} are free and aligned: kernel behaviour, not a model bug: ${config.name}'s swiotlb_do_find_slots() examines area ${area} from ALIGN(area->index ${pool.areaIndex[area]}, stride ${own.stride}) in steps of the stride (and +1 steps on a min_align_mask mismatch), area-relative and wrapping to 0, so area index ${target} is never a candidate`,
+      {
+        op,
+        pool: pool.start,
+        slot,
+        nslots: own.nslots,
+        kernelBehaviour: true,
+        cause: "v6.1-area-relative-stride",
+      },
+    );
+  }
+
   /** v6.1's search loop never returned: kernel behaviour, with the reason. */
   private hang(op: MapOp | AllocOp, index: number): Finding {
     return this.finding(
@@ -143,14 +199,14 @@ export class SwiotlbOracle {
     const entry = pools.all().find((e) => e.pool.contains(lo));
     if (entry === undefined) return null;
     const hi = lo + op.size - 1;
-    if (hi < entry.pool.end) return null;
     const p = entry.pool;
+    if (hi < p.end && result.slot + result.nslots <= p.nslabs) return null;
     const what = entry.transient ? "transient pool" : "pool";
     return this.finding(
       "out-of-range",
       index,
       "beyond-pool-end",
-      `${op.op} returned [${lo}, ${hi}], past the end ${p.end} of its ${what} of ${p.nslabs} slots at ${p.start}` +
+      `${op.op} returned [${lo}, ${hi}] in slots ${result.slot}..${result.slot + result.nslots - 1}, past the end ${p.end} of its ${what} of ${p.nslabs} slots at ${p.start}` +
         (p.clampList
           ? ""
           : `: kernel behaviour, not a model bug: v6.6's swiotlb_init_io_tlb_pool() sets list[i] = IO_TLB_SEGSIZE - io_tlb_offset(i), which for a pool smaller than a segment counts free slots past its end, and the search took slots ${result.slot}..${result.slot + result.nslots - 1} (list[] was clamped to the pool's size after v6.6)`),

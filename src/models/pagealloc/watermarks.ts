@@ -18,6 +18,15 @@ import {
 import { MAX_ORDER } from "./layout.js";
 import type { Zone } from "./zone.js";
 
+/**
+ * What the watermark checks read of a zone: a live {@link Zone}, or a zone rebuilt from a
+ * Mem-Info dump (src/models/meminfo).
+ */
+export type WatermarkZone = Pick<
+  Zone,
+  "wmark" | "boost" | "lowmemReserve" | "nrReservedHighatomic" | "freeCma" | "freePages" | "nrFree"
+> & { freeListEmpty(order: number, mt: number): boolean };
+
 export const WMARK_MIN = 0;
 export const WMARK_LOW = 1;
 export const WMARK_HIGH = 2;
@@ -81,12 +90,12 @@ export function setupLowmemReserve(zones: readonly Zone[]): void {
  * min_wmark_pages(), low_wmark_pages(), high_wmark_pages() (include/linux/mmzone.h v6.6, v6.8
  * macros, all `_watermark[i] + watermark_boost`).
  */
-export function wmarkPages(z: Zone, allocFlags: number): number {
+export function wmarkPages(z: WatermarkZone, allocFlags: number): number {
   return (z.wmark[allocFlags & ALLOC_WMARK_MASK] as number) + z.boost;
 }
 
 /** __zone_watermark_unusable_free: the order's tail, highatomic and (without ALLOC_CMA) CMA. */
-function unusableFree(z: Zone, order: number, allocFlags: number): number {
+function unusableFree(z: WatermarkZone, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
   if (!(allocFlags & ALLOC_RESERVES)) unusable += z.nrReservedHighatomic;
   if (!(allocFlags & ALLOC_CMA)) unusable += z.freeCma;
@@ -95,7 +104,7 @@ function unusableFree(z: Zone, order: number, allocFlags: number): number {
 
 /** __zone_watermark_ok with an explicit free page count (as should_reclaim_retry passes). */
 export function zoneWatermarkOkFree(
-  z: Zone,
+  z: WatermarkZone,
   order: number,
   mark: number,
   highestZoneidx: number,
@@ -126,7 +135,7 @@ export function zoneWatermarkOkFree(
 
 /** zone_watermark_ok: __zone_watermark_ok on NR_FREE_PAGES. */
 export function zoneWatermarkOk(
-  z: Zone,
+  z: WatermarkZone,
   order: number,
   mark: number,
   highestZoneidx: number,
@@ -140,7 +149,7 @@ export function zoneWatermarkOk(
  * `free` (default NR_FREE_PAGES) lets a caller ask about a zone with fewer free pages.
  */
 export function zoneWatermarkFast(
-  z: Zone,
+  z: WatermarkZone,
   order: number,
   mark: number,
   highestZoneidx: number,

@@ -20,6 +20,9 @@ export const IO_TLB_SIZE = 2048;
 /** IO_TLB_SEGSIZE: a run of free slots never crosses a 128-slot segment (256 KiB). */
 export const IO_TLB_SEGSIZE = 128;
 
+/** slots[].list of the slack past an unclamped pool's end that no take has written. */
+const SLACK = 0xffff_ffff;
+
 /** orig_addr of a slot that bounces nothing. */
 const INVALID_PHYS_ADDR = -1;
 
@@ -94,6 +97,8 @@ export class SwiotlbPool {
     this.end = start + nslabs * IO_TLB_SIZE;
     const capacity = clampList ? nslabs : Math.ceil(nslabs / IO_TLB_SEGSIZE) * IO_TLB_SEGSIZE;
     this.list = new Uint32Array(capacity);
+    // Slack past the pool: never searched; all ones until a take past the end writes 0 there.
+    this.list.fill(SLACK, nslabs);
     for (let i = 0; i < nslabs; i++) {
       const toSegmentEnd = IO_TLB_SEGSIZE - (i & (IO_TLB_SEGSIZE - 1));
       this.list[i] = clampList ? Math.min(toSegmentEnd, nslabs - i) : toSegmentEnd;
@@ -271,12 +276,12 @@ export function checkPool(p: SwiotlbPool): string[] {
   for (let i = 0; i < capacity; i++) {
     const v = p.list[i] as number;
     if (i >= p.nslabs) {
-      if (v === 0 && p.allocSize[i] !== 0) (allocated[p.nareas - 1] as number)++;
+      if (v === 0) (allocated[p.nareas - 1] as number)++;
       continue;
     }
     const next = (i + 1) % IO_TLB_SEGSIZE === 0 ? 0 : (p.list[i + 1] ?? 0);
     const want = v === 0 ? 0 : next === 0 ? 1 : next + 1;
-    const openEnd = !p.clampList && i === p.nslabs - 1 && v !== 0 && next === 0;
+    const openEnd = !p.clampList && i === p.nslabs - 1 && v !== 0;
     if (v !== want && !openEnd) report(`slot ${i}: list ${v}, but the free run from it is ${want}`);
     if (v === 0) (allocated[Math.floor(i / p.areaNslabs)] as number)++;
     else if (p.origAddr[i] !== -1 || p.padSlots[i] !== 0 || p.allocSize[i] !== 0) {
