@@ -124,6 +124,6 @@ export const suite: Suite = {
     },
   ],
   rateChart: ["failureRate", "spuriousFailureRate"],
-  opsPerJob: { full: 80_000, quick: 30_000 },
+  opsPerJob: { full: 120_000, quick: 60_000 },
   runJob,
 };
