@@ -138,12 +138,12 @@ export const suite: Suite<SuiteJobResult> = {
       max: 1,
       integer: false,
       workloads: ["fleet-no-iommu", "fleet-vtd"],
-      full: { from: 0, to: 1, steps: 6 },
+      full: { from: 0, to: 1, steps: 5 },
       quick: { from: 0, to: 1, steps: 3 },
     },
   ],
   // A job is `ops` resumes on one sampled machine; a boot with its fill phase costs 30-300 ms of
   // real time (RAM 512 MiB to 2 GiB), a resume 10-60 ms.
-  opsPerJob: { full: 8, quick: 4 },
+  opsPerJob: { full: 6, quick: 4 },
   runJob,
 };

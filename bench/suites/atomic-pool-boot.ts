@@ -137,11 +137,6 @@ export const suite: Suite<SuiteJobResult> = {
       reason:
         "the DMA pool is skipped when ZONE_DMA has no managed pages, so nothing warns at boot",
     },
-    {
-      metric: "poolKibAtBoot",
-      axis: "crashkernel-mib",
-      reason: "the pools' boot size depends on RAM alone, which the crashkernel sweep pins",
-    },
   ],
   sweeps: [
     {

@@ -193,6 +193,21 @@ export const suite: Suite<SuiteJobResult> = {
           "a static pool: no page allocation after boot, one pool per lookup, and every mapping over IO_TLB_SEGSIZE (256 KiB) fails (1, or 0 in a trial without one)",
       }),
     ),
+    {
+      metric: "oversizeFailureRate",
+      variants: ["v6.9-dynamic"],
+      reason:
+        "the dynamic pools keep the slot search and its IO_TLB_SEGSIZE (256 KiB) limit, so every mapping over it fails (1, or 0 in a trial without one)",
+    },
+    ...["mapFailureRate", "oversizeFailureRate", "slotsScannedPerMap", "gfpNowaitAllocs"].map(
+      (metric) => ({
+        metric,
+        variants: ["rfc-v1"],
+        workloads: ["rpi4-fleet"],
+        reason:
+          "every RPi4 import map carries DMA_ATTR_MAY_SLEEP, so the RFC gives each mapping its own buffer from the page allocator with GFP_KERNEL: no slot search, no GFP_NOWAIT allocation, and on boards of 2 GiB and more no failure",
+      }),
+    ),
     ...["peakReservedMiB", "meanReservedMiB"].map((metric) => ({
       metric,
       variants: ["v6.9-256M"],

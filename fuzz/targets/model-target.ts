@@ -178,6 +178,9 @@ export function modelTarget<Op extends { op: string }, Result, M extends Model<O
     const trace: Record<string, unknown>[] = [];
     const last: number[] = [];
     const maxima = new Int32Array(values.length);
+    // A measure an op does not write (cma's attempts after a non-alloc op) must not carry the
+    // previous run's value: same input, same features.
+    values.fill(0);
     try {
       const first = step(model, oracle, trace, decoder.init, sink, last, maxima, onOp);
       if (first.finding) return { finding: first.finding, trace };
