@@ -211,30 +211,6 @@ export class Mm {
   }
 
   /**
-   * Claims the m order-0 pages from local index i up as `claim` would one by one, for pages
-   * just split off one free block in ascending order: every page after the first was alone on
-   * its free list when taken, so its links read nil before the claim.
-   */
-  claimRun(z: Zone, i: number, m: number, kind: number, tag: number): void {
-    const lru = kind === K_ANON ? LRU_ANON : kind === K_FILE ? LRU_FILE : -1;
-    if (lru < 0) {
-      this.claim(z, i, 0, kind, tag);
-      const w0 = ((kind << 28) | NIL) >>> 0;
-      const w1 = ((tag << 24) | NIL) >>> 0;
-      z.w0.fill(w0, i + 1, i + m);
-      z.w1.fill(w1, i + 1, i + m);
-      z.allocated[kind] = (z.allocated[kind] as number) + m - 1;
-      return;
-    }
-    z.lruAppendRun(i, m, lru, kind, tag);
-    z.allocated[kind] = (z.allocated[kind] as number) + m;
-    if (kind === K_ANON) {
-      const pid = tag & 0x7f;
-      this.rss[pid] = (this.rss[pid] as number) + m;
-    }
-  }
-
-  /**
    * Frees an owned block (__free_pages -> free_the_page on the task's CPU, so orders 0-3 and 9
    * go to the per-CPU lists): unlinks it from its LRU first.
    */

@@ -413,30 +413,6 @@ export class Zone {
     this.lruCount[lru] = (this.lruCount[lru] as number) + 1;
   }
 
-  /**
-   * Makes pages i..i+m-1 order-0 heads of `kind` with `tag` and appends them, in order, to LRU
-   * list `lru`: what setHead, setTag and lruAdd do page by page.
-   */
-  lruAppendRun(i: number, m: number, lru: number, kind: number, tag: number): void {
-    const w0 = this.w0;
-    const w1 = this.w1;
-    const hi = (kind << 28) >>> 0;
-    const tg = (tag << 24) >>> 0;
-    const tail = this.lruTail[lru] as number;
-    if (tail === LINK) this.lruHead[lru] = i;
-    else this.setNext(tail, i);
-    // Each page links to its neighbours; the run's ends link to the old tail and to nil.
-    const last = i + m - 1;
-    for (let p = i; p <= last; p++) {
-      w0[p] = (hi | (p + 1)) >>> 0;
-      w1[p] = (tg | (p - 1)) >>> 0;
-    }
-    w0[last] = (hi | LINK) >>> 0;
-    w1[i] = (tg | tail) >>> 0;
-    this.lruTail[lru] = last;
-    this.lruCount[lru] = (this.lruCount[lru] as number) + m;
-  }
-
   /** Removes head i from LRU list `lru`. */
   lruDel(i: number, lru: number): void {
     const p = this.prev(i);
