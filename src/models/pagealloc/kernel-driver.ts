@@ -68,12 +68,7 @@ export function initLayout(op: InitOp): Layout {
 }
 
 /** Boots the machine of an init op on `variant` and applies its min_free_kbytes. */
-export function bootInit(
-  op: InitOp,
-  variant: PageallocVariant,
-  clock: VirtualClock,
-  rng: Rng,
-): Mm {
+export function bootInit(op: InitOp, variant: PageallocVariant, clock: VirtualClock, rng: Rng): Mm {
   let mm: Mm;
   try {
     mm = new Mm(bootNode(initLayout(op)), variant, clock, rng, 0, DEFAULT_HANG_NS);

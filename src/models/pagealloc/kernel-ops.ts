@@ -5,13 +5,7 @@
  * with a `ref` field is __free_pages() of that alloc on a CPU (decoded as `zone_free`), then
  * watermark_ok, drain, decay_pcp_high, reserve_highatomic and unreserve_highatomic.
  */
-import {
-  readBool,
-  readInt,
-  readString,
-  TraceError,
-  type TraceRecord,
-} from "../../sim/jsonl.js";
+import { readBool, readInt, readString, TraceError, type TraceRecord } from "../../sim/jsonl.js";
 import { MAX_ORDER } from "./layout.js";
 import { NR_CPUS } from "./pcp-state.js";
 
@@ -186,7 +180,10 @@ function readZones(record: TraceRecord): InitOp["zones"] {
       (s as number) >= (e as number) ||
       (e as number) > MAX_PFN
     )
-      fail(record, `field "zones": ${JSON.stringify(z)} is not {name, start_pfn, end_pfn} (1024-aligned)`);
+      fail(
+        record,
+        `field "zones": ${JSON.stringify(z)} is not {name, start_pfn, end_pfn} (1024-aligned)`,
+      );
     return { name: name as KernelZoneName, start_pfn: s as number, end_pfn: e as number };
   });
 }
@@ -204,7 +201,8 @@ export function decodeKernelOp(record: TraceRecord): KernelOp {
         zones: readZones(record),
         reserved: readPfnRanges(record, "reserved"),
         cma: readPfnRanges(record, "cma"),
-        min_free_kbytes: mfk === null || mfk === undefined ? null : readInt(record, "min_free_kbytes", 0, 1 << 30),
+        min_free_kbytes:
+          mfk === null || mfk === undefined ? null : readInt(record, "min_free_kbytes", 0, 1 << 30),
       };
     }
     case "alloc":
@@ -213,7 +211,11 @@ export function decodeKernelOp(record: TraceRecord): KernelOp {
         id: readInt(record, "id", 0, 2 ** 40),
         zone: zoneName(),
         order: readInt(record, "order", 0, MAX_ORDER),
-        migratetype: readString(record, "migratetype", MIGRATETYPE_NAMES.slice(0, 3)) as ZoneAllocOp["migratetype"],
+        migratetype: readString(
+          record,
+          "migratetype",
+          MIGRATETYPE_NAMES.slice(0, 3),
+        ) as ZoneAllocOp["migratetype"],
         alloc_flags: readFlags(record),
         cpu: cpu(),
       };
@@ -243,7 +245,11 @@ export function decodeKernelOp(record: TraceRecord): KernelOp {
     case "unreserve_highatomic":
       return {
         op,
-        migratetype: readString(record, "migratetype", MIGRATETYPE_NAMES) as UnreserveHighatomicOp["migratetype"],
+        migratetype: readString(
+          record,
+          "migratetype",
+          MIGRATETYPE_NAMES,
+        ) as UnreserveHighatomicOp["migratetype"],
         force: readBool(record, "force"),
         highest_zoneidx: readInt(record, "highest_zoneidx", 0, 3),
       };

@@ -192,7 +192,8 @@ export class Mm {
     }
     const mark = wmarkPages(z, flags & ALLOC_WMARK_MASK);
     return (
-      zoneWatermarkFast(z, order, mark, highestZoneidx, flags) || (flags & ALLOC_NO_WATERMARKS) !== 0
+      zoneWatermarkFast(z, order, mark, highestZoneidx, flags) ||
+      (flags & ALLOC_NO_WATERMARKS) !== 0
     );
   }
 

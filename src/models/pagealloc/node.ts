@@ -33,7 +33,8 @@ import {
   setupPerZoneWmarks,
   totalreservePages,
 } from "./watermarks.js";
-import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
+import { K_FREE, K_HOLE, K_NONE, K_PCP, K_RESERVED, NIL, Zone } from "./zone.js";
+import { NR_PCP_LISTS, pindexToOrder } from "./pcp-state.js";
 
 /** A booted node: its zones (index = zone idx) and boot figures. */
 export class Node {
@@ -190,6 +191,19 @@ export class Node {
       const listed = checkLists(z, problems);
       if (listed !== z.freePages)
         problems.push(`${z.name}: free lists hold ${listed} pages, ${z.freePages} counted`);
+      z.pcp.forEach((p, cpu) => {
+        let held = 0;
+        for (let pindex = 0; pindex < NR_PCP_LISTS; pindex++)
+          for (let i = p.head[pindex] as number; i !== NIL; i = z.next(i)) {
+            if (z.kind(i) !== K_PCP)
+              problems.push(
+                `${z.name}: cpu ${cpu} list ${pindex} holds ${z.base + i}, not a pcp page`,
+              );
+            held += 1 << pindexToOrder(pindex);
+          }
+        if (held !== p.count)
+          problems.push(`${z.name}: cpu ${cpu} lists hold ${held} pages, ${p.count} counted`);
+      });
     }
     return problems;
   }

@@ -15,7 +15,13 @@ import {
   rmqueue as rmqueueZone,
   rmqueueBuddy,
 } from "./buddy.js";
-import { MIGRATE_CMA, MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, ZONE_MOVABLE } from "./gfp.js";
+import {
+  MIGRATE_CMA,
+  MIGRATE_ISOLATE,
+  MIGRATE_MOVABLE,
+  MIGRATE_PCPTYPES,
+  ZONE_MOVABLE,
+} from "./gfp.js";
 import {
   NR_CPUS,
   NR_PCP_LISTS,
@@ -343,9 +349,7 @@ export function zoneBatchsize(z: Zone): number {
 /** zone_highsize with cpu_online 0: the low watermark (or managed / fraction) per CPU, >= 4 batches. */
 function zoneHighsize(z: Zone, batch: number, fraction: number): number {
   const total =
-    fraction === 0
-      ? (z.wmark[WMARK_LOW] as number) + z.boost
-      : Math.floor(z.managed / fraction);
+    fraction === 0 ? (z.wmark[WMARK_LOW] as number) + z.boost : Math.floor(z.managed / fraction);
   return Math.max(Math.floor(total / NR_CPUS), batch << 2);
 }
 

@@ -120,8 +120,7 @@ export function advance(mm: Mm, ms: number): number {
     const crossed = Math.floor((now + ms * 1_000_000) / 1e9) - Math.floor(now / 1e9);
     const rounds = Math.min(crossed, MAX_DECAY_ROUNDS);
     for (let r = 0; r < rounds; r++)
-      for (const z of mm.node.zones)
-        if (z.present > 0) for (const p of z.pcp) decayPcpHigh(z, p);
+      for (const z of mm.node.zones) if (z.present > 0) for (const p of z.pcp) decayPcpHigh(z, p);
   }
   mm.clock.advance(ms * 1_000_000);
   if (G.pmSuspendedStorage(mm.gfpAllowed)) return 0;

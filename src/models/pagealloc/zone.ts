@@ -360,7 +360,14 @@ export class Zone {
   }
 
   /** list_add (head) or list_add_tail of block i on pcp list `pindex` of `p`, as K_PCP. */
-  pcpLink(p: PerCpuPages, pindex: number, i: number, order: number, mt: number, tail: boolean): void {
+  pcpLink(
+    p: PerCpuPages,
+    pindex: number,
+    i: number,
+    order: number,
+    mt: number,
+    tail: boolean,
+  ): void {
     const { w0, w1 } = this;
     if (tail) {
       const last = p.tail[pindex] as number;
