@@ -25,6 +25,55 @@ export const BOOT_PAGESET_HIGH = 0;
 export const BOOT_PAGESET_BATCH = 1;
 
 const NIL = 0xffffff;
+/** Kind of a free block's head on a pcp list (zone.ts K_PCP; kept here to avoid an import cycle). */
+const K_PCP = 9;
+
+/** The page words a pcp list is threaded through (a Zone's). */
+export interface PageWords {
+  readonly w0: Uint32Array;
+  readonly w1: Uint32Array;
+}
+
+/** list_add (head) or list_add_tail of block i on pcp list `pindex` of `p`, marked K_PCP. */
+export function pcpLink(
+  z: PageWords,
+  p: PerCpuPages,
+  pindex: number,
+  i: number,
+  order: number,
+  mt: number,
+  tail: boolean,
+): void {
+  const { w0, w1 } = z;
+  if (tail) {
+    const last = p.tail[pindex] as number;
+    w0[i] = ((K_PCP << 28) | (order << 24) | NIL) >>> 0;
+    w1[i] = ((mt << 24) | last) >>> 0;
+    if (last === NIL) p.head[pindex] = i;
+    else w0[last] = (((w0[last] as number) & ~NIL) | i) >>> 0;
+    p.tail[pindex] = i;
+  } else {
+    const first = p.head[pindex] as number;
+    w0[i] = ((K_PCP << 28) | (order << 24) | first) >>> 0;
+    w1[i] = ((mt << 24) | NIL) >>> 0;
+    if (first === NIL) p.tail[pindex] = i;
+    else w1[first] = (((w1[first] as number) & ~NIL) | i) >>> 0;
+    p.head[pindex] = i;
+  }
+}
+
+/** list_del of block i from pcp list `pindex`; its kind becomes K_NONE, the tag (mt) stays. */
+export function pcpUnlink(z: PageWords, p: PerCpuPages, pindex: number, i: number): void {
+  const { w0, w1 } = z;
+  const n = (w0[i] as number) & NIL;
+  const pr = (w1[i] as number) & NIL;
+  if (pr === NIL) p.head[pindex] = n;
+  else w0[pr] = (((w0[pr] as number) & ~NIL) | n) >>> 0;
+  if (n === NIL) p.tail[pindex] = pr;
+  else w1[n] = (((w1[n] as number) & ~NIL) | pr) >>> 0;
+  w0[i] = n;
+  w1[i] = ((w1[i] as number) & ~NIL) >>> 0;
+}
 
 /** pcp_allowed_order: orders 0-3 and, with THP, pageblock_order. */
 export function pcpAllowedOrder(order: number): boolean {

@@ -31,6 +31,8 @@ import {
   PCPF_PREV_FREE_HIGH_ORDER,
   type PerCpuPages,
   pcpAllowedOrder,
+  pcpLink,
+  pcpUnlink,
   pindexToOrder,
 } from "./pcp-state.js";
 import { WMARK_HIGH, WMARK_LOW, zoneWatermarkOk } from "./watermarks.js";
@@ -64,7 +66,7 @@ export function freePcppagesBulk(z: Zone, count: number, p: PerCpuPages, pindex:
     do {
       const i = p.tail[at] as number;
       let mt = z.tag(i);
-      z.pcpUnlink(p, at, i);
+      pcpUnlink(z, p, at, i);
       left -= pages;
       p.count -= pages;
       if (isolated) mt = z.blockMigratetype(i);
@@ -111,7 +113,7 @@ function freeUnrefPageCommit(
 ): void {
   const pindex = orderToPindex(pcpMt, order);
   if (!z.pcpAutoTune) {
-    z.pcpLink(p, pindex, i, order, mt, false);
+    pcpLink(z, p, pindex, i, order, mt, false);
     p.count += 1 << order;
     const freeHigh = p.freeFactor !== 0 && order !== 0 && order <= PAGE_ALLOC_COSTLY_ORDER;
     const high = nrPcpHigh66(z, p, freeHigh);
@@ -119,7 +121,7 @@ function freeUnrefPageCommit(
     return;
   }
   p.allocFactor >>= 1;
-  z.pcpLink(p, pindex, i, order, mt, false);
+  pcpLink(z, p, pindex, i, order, mt, false);
   p.count += 1 << order;
   const batch = p.batch;
   let freeHigh = false;
@@ -239,7 +241,7 @@ function rmqueueBulk(
     const i = rmqueueZone(z, order, mt, allocFlags, stats);
     if (i === NIL) break;
     const pcpMt = z.tag(i);
-    z.pcpLink(p, pindex, i, order, pcpMt, true);
+    pcpLink(z, p, pindex, i, order, pcpMt, true);
     if (pcpMt === MIGRATE_CMA) z.freeCma -= 1 << order;
   }
   z.freePages -= n << order;
@@ -271,7 +273,7 @@ function rmqueuePcplist(
     if (p.head[pindex] === NIL) return NIL;
   }
   const i = p.head[pindex] as number;
-  z.pcpUnlink(p, pindex, i);
+  pcpUnlink(z, p, pindex, i);
   p.count -= 1 << order;
   return i;
 }

@@ -41,7 +41,7 @@ export const K_RESERVED = 7;
 /** Not present (a hole in RAM, or outside the zone's span). */
 export const K_HOLE = 8;
 /** Head of a free block on a per-CPU list (not PageBuddy); tag = its pcp migratetype (page->index). */
-export const K_PCP = 9;
+export const K_PCP = 9; // also in pcp-state.ts
 
 export const KIND_NAMES = [
   "none",
@@ -357,46 +357,6 @@ export class Zone {
     this.linkFree(i, order, mt, true);
     if (account && (from === MIGRATE_CMA) !== (mt === MIGRATE_CMA))
       this.freeCma += mt === MIGRATE_CMA ? 1 << order : -(1 << order);
-  }
-
-  /** list_add (head) or list_add_tail of block i on pcp list `pindex` of `p`, as K_PCP. */
-  pcpLink(
-    p: PerCpuPages,
-    pindex: number,
-    i: number,
-    order: number,
-    mt: number,
-    tail: boolean,
-  ): void {
-    const { w0, w1 } = this;
-    if (tail) {
-      const last = p.tail[pindex] as number;
-      w0[i] = ((K_PCP << 28) | (order << 24) | LINK) >>> 0;
-      w1[i] = ((mt << 24) | last) >>> 0;
-      if (last === LINK) p.head[pindex] = i;
-      else w0[last] = (((w0[last] as number) & ~LINK) | i) >>> 0;
-      p.tail[pindex] = i;
-    } else {
-      const first = p.head[pindex] as number;
-      w0[i] = ((K_PCP << 28) | (order << 24) | first) >>> 0;
-      w1[i] = ((mt << 24) | LINK) >>> 0;
-      if (first === LINK) p.tail[pindex] = i;
-      else w1[first] = (((w1[first] as number) & ~LINK) | i) >>> 0;
-      p.head[pindex] = i;
-    }
-  }
-
-  /** list_del of block i from pcp list `pindex`; its kind becomes K_NONE, the tag (mt) stays. */
-  pcpUnlink(p: PerCpuPages, pindex: number, i: number): void {
-    const { w0, w1 } = this;
-    const n = (w0[i] as number) & LINK;
-    const pr = (w1[i] as number) & LINK;
-    if (pr === LINK) p.head[pindex] = n;
-    else w0[pr] = (((w0[pr] as number) & ~LINK) | n) >>> 0;
-    if (n === LINK) p.tail[pindex] = pr;
-    else w1[n] = (((w1[n] as number) & ~LINK) | pr) >>> 0;
-    w0[i] = n;
-    w1[i] = ((w1[i] as number) & ~LINK) >>> 0;
   }
 
   /** The first block on free_area[order].free_list[mt], or NIL. */
