@@ -116,7 +116,7 @@ export function wmarkPages(z: WatermarkZone, allocFlags: number): number {
 function unusableFree(z: WatermarkZone, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
   if (!(allocFlags & ALLOC_RESERVES)) unusable += z.nrReservedHighatomic;
-  if (!(allocFlags & ALLOC_CMA)) unusable += z.freeCma;
+  if (!(allocFlags & ALLOC_CMA)) unusable += Math.max(z.freeCma, 0); // zone_page_state
   return unusable;
 }
 
@@ -159,7 +159,7 @@ export function zoneWatermarkOk(
   highestZoneidx: number,
   allocFlags: number,
 ): boolean {
-  return zoneWatermarkOkFree(z, order, mark, highestZoneidx, allocFlags, z.freePages);
+  return zoneWatermarkOkFree(z, order, mark, highestZoneidx, allocFlags, Math.max(z.freePages, 0));
 }
 
 /**
@@ -172,7 +172,7 @@ export function zoneWatermarkFast(
   mark: number,
   highestZoneidx: number,
   allocFlags: number,
-  free = z.freePages,
+  free = Math.max(z.freePages, 0),
 ): boolean {
   if (order === 0) {
     const reserved = unusableFree(z, 0, allocFlags);
