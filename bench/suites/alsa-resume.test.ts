@@ -95,7 +95,7 @@ describe("alsa-resume", () => {
     });
     expect(Object.keys(out.metrics).sort()).toEqual(suite.metrics.map((m) => m.key).sort());
     expect(out.series.latencyMs).toHaveLength(3);
-    expect(run("iwai-b@v6.6", "no-iommu", 2)).toEqual(out.metrics);
+    expect(run("iwai-b@v6.6", "no-iommu", 2, 3)).toEqual(out.metrics);
   });
 
   it("spec 5: contiguous MAYFAIL without an IOMMU hangs every resume on v6.6, falls back on v6.8", () => {

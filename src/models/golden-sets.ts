@@ -41,4 +41,12 @@ export const goldenSets: readonly GoldenSet[] = [
     dir: "swiotlb-v7.1",
     files: [{ suffix: ".v7.1.jsonl", variant: "v7.1" }],
   },
+  {
+    model: "pagealloc",
+    dir: "pagealloc",
+    files: [
+      { suffix: ".v6.6.jsonl", variant: "v6.6" },
+      { suffix: ".v6.8.jsonl", variant: "v6.8" },
+    ],
+  },
 ];

@@ -169,7 +169,9 @@ describe("the rescan fast-forward gives the results of running every pass", () =
   it("the campaign-sized input: an 8192-page nofail hang of 429 passes, counted as running each", () => {
     // fixtures/nofail-8192-two-pins.jsonl: before the cycle fast-forward this call ran all 429
     // passes (14,157 alloc_contig_range calls, 6.9 M pages migrated, 5-7 s of real time); the
-    // figures below are that run's.
+    // figures below are that run's. With the per-CPU lists (whose counters and lists are part of
+    // the state compared) no cycle is confirmed on this input, so it runs every pass again: the
+    // figures are those of the pass-by-pass run, the time is the 5-7 s (more under load).
     const file = new URL("./fixtures/nofail-8192-two-pins.jsonl", import.meta.url);
     const lines = readFileSync(file, "utf8").trim().split("\n");
     const trace = lines.map((line, i) =>
@@ -181,7 +183,7 @@ describe("the rescan fast-forward gives the results of running every pass", () =
     );
     const r = JSON.parse(run("nofail", trace, true)[6] as string) as CmaAllocResult;
     expect(r).toMatchObject({ outcome: "hang", passes: 429, sleeps: 428, attempts: 14_157 });
-    expect(r).toMatchObject({ migrated: 6_918_309, latencyNs: 120_017_911_040 });
+    expect(r).toMatchObject({ migrated: 6_917_766, latencyNs: 120_014_138_840 });
     expect(r.blocked).toEqual({ transient: 0, longterm: 14_157 });
-  });
+  }, 300_000);
 });

@@ -46,7 +46,11 @@ function zone(m: PageallocModel): Zone {
  * fallback steal. MIN + boost = 986 > 509, so the order-9 request cannot be served yet.
  */
 function boostedAtMin(variant: string): PageallocModel {
-  const m = run(variant, [{ op: "fill", what: "anon", pages: 55_300, pid: 1 }]);
+  // The fill leaves pages on CPU 0's per-CPU lists; drained, the zone is where the test needs it.
+  const m = run(variant, [
+    { op: "fill", what: "anon", pages: 55_300, pid: 1 },
+    { op: "drain", cpu: 0 },
+  ]);
   const z = zone(m);
   expect([z.freePages, z.wmark[0], z.nrFree[9]]).toEqual([1020, 474, 1]);
   z.boost = PAGEBLOCK_NR_PAGES;

@@ -40,7 +40,7 @@ describe("spec 1.4 watermarks and 1.2 lowmem_reserve", () => {
   it("one 8 GiB zone: min_free_kbytes 11585, MIN 2896, LOW 4993, HIGH 7090", () => {
     const node = new Node(flatLayout(8 * 262144));
     expect(node.minFreeKbytes).toBe(11585);
-    expect(node.zones[ZONE_NORMAL]?.wmark).toEqual([2896, 4993, 7090]);
+    expect(node.zones[ZONE_NORMAL]?.wmark).toEqual([2896, 4993, 7090, 9187]);
   });
 
   it("8 GiB x86_64: DMA's reserve against NORMAL exceeds its managed pages; DMA32's is about 5.1K", () => {

@@ -1,10 +1,12 @@
 /**
- * The buddy allocator proper, per zone (mm/page_alloc.c, v6.6 = v6.8 for everything here):
- * __free_one_page (merge, buddy_merge_likely tail placement, no cross-type merge at or above
- * pageblock_order), expand, __rmqueue_smallest, __rmqueue with the CMA rule, __rmqueue_fallback
- * with the fallbacks[] table, can_steal_fallback, steal_suitable_fallback, move_freepages_block,
- * boost_watermark, and the highatomic reserve (reserve_/unreserve_highatomic_pageblock).
- * Not modelled: per-CPU page lists (rmqueue_pcplist) and free page reporting/shuffling.
+ * The buddy allocator proper, per zone (mm/page_alloc.c v6.6 blob 85741403, v6.8 blob a6632020;
+ * equal here except reserve_highatomic_pageblock's limit): __free_one_page (merge,
+ * buddy_merge_likely or FPI_TO_TAIL placement, no cross-type merge at or above pageblock_order),
+ * expand, __rmqueue_smallest, __rmqueue with the CMA rule, __rmqueue_fallback with the
+ * fallbacks[] table, can_steal_fallback, steal_suitable_fallback, move_freepages_block,
+ * boost_watermark, rmqueue_buddy, and the highatomic reserve. NR_FREE_PAGES/NR_FREE_CMA_PAGES
+ * change where the kernel changes them. The per-CPU lists are in ./pcp.ts. Not modelled: free
+ * page reporting/shuffling, guard pages.
  */
 import {
   MIGRATE_CMA,
@@ -15,7 +17,17 @@ import {
   MIGRATE_UNMOVABLE,
 } from "./gfp.js";
 import { MAX_ORDER, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER } from "./layout.js";
-import { K_ANON, K_FILE, K_FREE, K_NONE, NIL, type Zone } from "./zone.js";
+import {
+  CALLER_LRU,
+  K_ANON,
+  K_CALLER,
+  K_FILE,
+  K_FREE,
+  K_NONE,
+  NIL,
+  ZONE_BOOSTED_WATERMARK,
+  type Zone,
+} from "./zone.js";
 
 /** fallbacks[]: the types each request type may steal from, in order (v6.6). */
 const FALLBACKS: readonly (readonly number[])[] = [
@@ -49,10 +61,18 @@ function isBuddy(z: Zone, j: number, order: number): boolean {
 }
 
 /**
- * __free_one_page: frees the block at local index i (its head must be clear), merging upward.
- * `mt` is the migratetype the caller read from the pageblock (get_pfnblock_migratetype).
+ * __free_one_page: frees the block at local index `start` (its head must be clear), merging
+ * upward; NR_FREE_PAGES (and NR_FREE_CMA_PAGES for MIGRATE_CMA) rise by the block. `mt` is the
+ * caller's migratetype (the pageblock's, or the pcp page's cached one); `toTail` is FPI_TO_TAIL.
  */
-export function freeOnePage(z: Zone, start: number, startOrder: number, mt: number): void {
+export function freeOnePage(
+  z: Zone,
+  start: number,
+  startOrder: number,
+  mt: number,
+  toTail = false,
+): void {
+  z.modFreepageState(1 << startOrder, mt);
   let i = start;
   let order = startOrder;
   let buddy = i ^ (1 << order);
@@ -63,13 +83,11 @@ export function freeOnePage(z: Zone, start: number, startOrder: number, mt: numb
       const buddyMt = z.blockMigratetype(buddy);
       if (mt !== buddyMt && (!mergeable(mt) || !mergeable(buddyMt))) break;
     }
-    z.takeFree(buddy, order);
+    z.unlinkFree(buddy, order);
     i &= buddy;
     order++;
   }
-  // The merged buddies left NR_FREE_PAGES as they were: the net change is the freed block.
-  z.freePages -= (1 << order) - (1 << startOrder);
-  z.addFree(i, order, mt, buddyMergeLikely(z, i, buddy, order));
+  z.linkFree(i, order, mt, toTail || buddyMergeLikely(z, i, buddy, order));
 }
 
 /** buddy_merge_likely: put the block at the tail if its higher-order buddy is free. */
@@ -79,13 +97,18 @@ function buddyMergeLikely(z: Zone, i: number, buddy: number, order: number): boo
   return isBuddy(z, higher ^ (1 << (order + 1)), order + 1);
 }
 
-/** __rmqueue_smallest: the first block of the smallest order >= `order` on list `mt`; or NIL. */
+/**
+ * __rmqueue_smallest: takes the first block of the smallest order >= `order` on list `mt` and
+ * splits it (expand); the head's tag becomes `mt` (set_pcppage_migratetype). No vmstat change.
+ * Returns the head, or NIL.
+ */
 export function rmqueueSmallest(z: Zone, order: number, mt: number): number {
   for (let o = order; o <= MAX_ORDER; o++) {
     const i = z.firstFree(o, mt);
     if (i === NIL) continue;
-    z.delFree(i);
-    z.splitFree(i, order, o, mt);
+    z.unlinkFree(i, o);
+    z.expand(i, order, o, mt);
+    z.setTag(i, mt);
     return i;
   }
   return NIL;
@@ -110,34 +133,48 @@ function findSuitableFallback(z: Zone, order: number, mt: number): [number, bool
 }
 
 /**
- * move_freepages_block: moves every free block of i's pageblock to list `mt`. Returns
- * [pages moved, movable pages (PageLRU) seen]; [0, 0] when the pageblock leaves the zone's span.
- * Without `countMovable` (the second count reads 0) the walk stops after the pageblock's last
- * free block (Zone.blockFree), which moves the same blocks in the same order.
+ * move_freepages_block: moves every free block of i's pageblock to the tail of list `mt` (no
+ * vmstat change; with `account`, NR_FREE_CMA_PAGES follows list membership, for the model's
+ * pageblock isolation). Returns [pages moved, pages counted movable (PageLRU)]; [0, 0] when the
+ * pageblock's end leaves the zone's span (a start outside it starts the walk at i).
+ * Without `countMovable` the walk stops after the pageblock's last free block
+ * (Zone.blockFree), which moves the same blocks in the same order.
  */
 export function moveFreepagesBlock(
   z: Zone,
   i: number,
   mt: number,
   countMovable = true,
+  account = false,
 ): [number, number] {
-  const start = i & ~(PAGEBLOCK_NR_PAGES - 1);
-  const startPfn = z.base + start;
-  if (startPfn < z.spanStart || startPfn + PAGEBLOCK_NR_PAGES > z.spanEnd) return [0, 0];
-  const free = countMovable ? -1 : (z.blockFree[start >>> PAGEBLOCK_ORDER] as number);
+  let start = i & ~(PAGEBLOCK_NR_PAGES - 1);
+  const end = start + PAGEBLOCK_NR_PAGES;
+  if (z.base + end - 1 >= z.spanEnd) return [0, 0];
+  if (z.base + start < z.spanStart) start = i;
+  let free = countMovable ? -1 : (z.blockFree[start >>> PAGEBLOCK_ORDER] as number);
+  if (start !== (i & ~(PAGEBLOCK_NR_PAGES - 1))) free = -1;
   let moved = 0;
   let movable = 0;
-  for (let j = start; j < start + PAGEBLOCK_NR_PAGES && moved !== free;) {
-    const kind = z.kind(j);
-    if (kind !== K_FREE) {
-      if (kind === K_ANON || kind === K_FILE) movable++;
+  for (let j = start; j < end && moved !== free;) {
+    const w = z.w0[j] as number;
+    const kind = w >>> 28;
+    if (kind === K_FREE) {
+      const order = (w >>> 24) & 15;
+      z.moveFree(j, mt, account);
+      j += 1 << order;
+      moved += 1 << order;
+      continue;
+    }
+    if (kind === K_NONE) {
       j++;
       continue;
     }
-    const order = z.order(j);
-    z.moveFree(j, mt);
-    j += 1 << order;
-    moved += 1 << order;
+    // A block's head: its pages are PageLRU for anon and file pages and for caller blocks
+    // marked CALLER_LRU; free pcp blocks and reserved pages are not.
+    const size = 1 << ((w >>> 24) & 15);
+    if (kind === K_ANON || kind === K_FILE) movable += size;
+    else if (kind === K_CALLER && z.tag(j) & CALLER_LRU) movable += size;
+    j += size;
   }
   return [moved, countMovable ? movable : 0];
 }
@@ -154,7 +191,13 @@ function boostWatermark(z: Zone): boolean {
 }
 
 /** steal_suitable_fallback: takes the block for `startMt`, and possibly its whole pageblock. */
-function stealSuitableFallback(z: Zone, i: number, startMt: number, wholeBlock: boolean): boolean {
+function stealSuitableFallback(
+  z: Zone,
+  i: number,
+  allocFlags: number,
+  startMt: number,
+  wholeBlock: boolean,
+): boolean {
   const order = z.order(i);
   const oldMt = z.blockMigratetype(i);
   let boosted = false;
@@ -165,6 +208,7 @@ function stealSuitableFallback(z: Zone, i: number, startMt: number, wholeBlock: 
       }
     } else {
       boosted = boostWatermark(z);
+      if (boosted && allocFlags & ALLOC_KSWAPD) z.flags |= ZONE_BOOSTED_WATERMARK;
       if (wholeBlock) {
         const [free, movable] = moveFreepagesBlock(z, i, startMt);
         if (free > 0) {
@@ -226,11 +270,14 @@ function rmqueueFallback(
   if (found === -1) return false;
   const i = z.firstFree(foundOrder, found);
   stats.steals++;
-  if (stealSuitableFallback(z, i, startMt, canSteal)) stats.boosts++;
+  if (stealSuitableFallback(z, i, allocFlags, startMt, canSteal)) stats.boosts++;
   return true;
 }
 
-/** __rmqueue: CMA first when it holds over half the free pages, own type, CMA, then fallback. */
+/**
+ * __rmqueue: CMA first when NR_FREE_CMA_PAGES is over half of NR_FREE_PAGES (zone_page_state
+ * reads, clamped at 0), own type, CMA, then fallback. No vmstat change.
+ */
 export function rmqueue(
   z: Zone,
   order: number,
@@ -239,7 +286,7 @@ export function rmqueue(
   stats: FallbackStats,
 ): number {
   const cma = (allocFlags & ALLOC_CMA) !== 0;
-  if (cma && z.freeCma > z.freePages / 2) {
+  if (cma && Math.max(z.freeCma, 0) > Math.floor(Math.max(z.freePages, 0) / 2)) {
     const i = rmqueueSmallest(z, order, MIGRATE_CMA);
     if (i !== NIL) return i;
   }
@@ -252,7 +299,10 @@ export function rmqueue(
   }
 }
 
-/** rmqueue_buddy: the highatomic reserve first for ALLOC_HIGHATOMIC, then __rmqueue, then OOM. */
+/**
+ * rmqueue_buddy: the highatomic reserve first for ALLOC_HIGHATOMIC, then __rmqueue, then OOM;
+ * NR_FREE_PAGES falls by the block (and NR_FREE_CMA_PAGES when it came off a CMA list).
+ */
 export function rmqueueBuddy(
   z: Zone,
   order: number,
@@ -264,17 +314,26 @@ export function rmqueueBuddy(
   if (allocFlags & ALLOC_HIGHATOMIC) i = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC);
   if (i === NIL) i = rmqueue(z, order, mt, allocFlags, stats);
   if (i === NIL && allocFlags & ALLOC_OOM) i = rmqueueSmallest(z, order, MIGRATE_HIGHATOMIC);
+  if (i !== NIL) z.modFreepageState(-(1 << order), z.tag(i));
   return i;
 }
 
-/** reserve_highatomic_pageblock: up to 1% of the zone plus one pageblock. */
-export function reserveHighatomicPageblock(z: Zone, i: number): void {
-  const maxManaged = Math.floor(z.managed / 100) + PAGEBLOCK_NR_PAGES;
+/**
+ * reserve_highatomic_pageblock: v6.6 up to 1% of the zone plus one pageblock; v6.8 nothing when
+ * 1% of the zone is below a pageblock, else up to ALIGN(1%, pageblock).
+ */
+export function reserveHighatomicPageblock(z: Zone, i: number, alignedCap: boolean): void {
+  const pct = Math.floor(z.managed / 100);
+  let maxManaged = pct + PAGEBLOCK_NR_PAGES;
+  if (alignedCap) {
+    if (pct < PAGEBLOCK_NR_PAGES) return;
+    maxManaged = Math.ceil(pct / PAGEBLOCK_NR_PAGES) * PAGEBLOCK_NR_PAGES;
+  }
   if (z.nrReservedHighatomic >= maxManaged) return;
   if (!mergeable(z.blockMigratetype(i))) return;
   z.nrReservedHighatomic += PAGEBLOCK_NR_PAGES;
   z.blockMt[i >>> PAGEBLOCK_ORDER] = MIGRATE_HIGHATOMIC;
-  moveFreepagesBlock(z, i, MIGRATE_HIGHATOMIC);
+  moveFreepagesBlock(z, i, MIGRATE_HIGHATOMIC, false);
 }
 
 /** One zone's part of unreserve_highatomic_pageblock; true when a block moved pages. */
@@ -284,11 +343,10 @@ export function unreserveHighatomic(z: Zone, mt: number, force: boolean): boolea
     const i = z.firstFree(o, MIGRATE_HIGHATOMIC);
     if (i === NIL) continue;
     if (z.blockMigratetype(i) === MIGRATE_HIGHATOMIC) {
-      const size = Math.min(Math.max(PAGEBLOCK_NR_PAGES, 1 << o), z.nrReservedHighatomic);
-      z.nrReservedHighatomic -= size;
+      z.nrReservedHighatomic -= Math.min(PAGEBLOCK_NR_PAGES, z.nrReservedHighatomic);
     }
     z.blockMt[i >>> PAGEBLOCK_ORDER] = mt;
-    if (moveFreepagesBlock(z, i, mt)[0] > 0) return true;
+    if (moveFreepagesBlock(z, i, mt, false)[0] > 0) return true;
   }
   return false;
 }

@@ -10,6 +10,8 @@
  * v6.6), so it stays in the range and test_pages_isolated reports -EBUSY.
  */
 import { freeOnePage } from "./buddy.js";
+import { drainPagesZone } from "./pcp.js";
+import { NR_CPUS } from "./pcp-state.js";
 import * as G from "./gfp.js";
 import { firstBusyPage, startIsolatePageRange, undoIsolatePageRange } from "./isolation.js";
 import { MAX_ORDER } from "./layout.js";
@@ -70,6 +72,8 @@ export function allocContigRange(
   const e = s + (end - start);
   const out: ContigOutcome = { ret: 0, migrated: 0, reclaimed: 0, busyPfn: -1, warnings: [] };
   const blocks = startIsolatePageRange(z, s, e);
+  // drain_all_pages(cc.zone): pcp pages of the isolated blocks go to the isolate lists.
+  for (let cpu = 0; cpu < NR_CPUS; cpu++) drainPagesZone(z, cpu);
   mm.clock.advance(blocks * CONTIG_COST.isolatePageblockNs + CONTIG_COST.drainNs);
   out.ret = migrateRange(mm, z, s, e, pinned, out);
   if (out.ret === 0 || out.ret === EBUSY) {

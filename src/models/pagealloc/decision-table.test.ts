@@ -92,6 +92,9 @@ describe("spec 1.9: order 1-3 __GFP_RETRY_MAYFAIL", () => {
       const m = boot(512, 256);
       fill(m, "anon", 40_000, 2);
       m.apply({ op: "pin", pid: 2, pinned: true });
+      // The anon fill's leftovers on CPU 0's per-CPU lists go back to the buddy first, so the
+      // kernel fill leaves the zone's last free pages in buddy blocks, not on a list.
+      m.apply({ op: "drain", cpu: 0 });
       fill(m, "kernel", 1 << 20, 1);
       const r = alloc(m, order, "GFP_KERNEL|__GFP_RETRY_MAYFAIL");
       expect(r.outcome).toBe("fail");

@@ -16,6 +16,8 @@ export function pageallocExpectation(
   switch (result.kind) {
     case "ok":
       return { expect: "ok" };
+    case "kernel":
+      return { expect: result.expect };
     case "alloc":
       return { expect: { outcome: result.outcome, pfn: result.pfn } };
     case "count":

@@ -25,8 +25,9 @@ export function isolationSpan(start: number, end: number): [number, number] {
 export function startIsolatePageRange(z: Zone, start: number, end: number): number {
   const [lo, hi] = isolationSpan(start, end);
   for (let b = lo; b < hi; b += PAGEBLOCK_NR_PAGES) {
+    if (z.blockMt[b >>> PAGEBLOCK_ORDER] !== MIGRATE_ISOLATE) z.nrIsolatePageblock++;
     z.blockMt[b >>> PAGEBLOCK_ORDER] = MIGRATE_ISOLATE;
-    moveFreepagesBlock(z, b, MIGRATE_ISOLATE, false);
+    moveFreepagesBlock(z, b, MIGRATE_ISOLATE, false, true);
   }
   splitStraddling(z, lo);
   splitStraddling(z, hi);
@@ -82,7 +83,8 @@ function unsetMigratetypeIsolate(z: Zone, b: number, mt: number): void {
       z.blockMigratetype(buddy) !== MIGRATE_ISOLATE;
   }
   if (reFree) z.delFree(b);
-  else moveFreepagesBlock(z, b, mt, false);
+  else moveFreepagesBlock(z, b, mt, false, true);
   z.blockMt[block] = mt;
+  z.nrIsolatePageblock--;
   if (reFree) freeOnePage(z, b, PAGEBLOCK_ORDER, mt);
 }

@@ -11,18 +11,27 @@ import {
   ALLOC_HIGHATOMIC,
   ALLOC_NO_WATERMARKS,
   ALLOC_NOFRAGMENT,
+  ALLOC_WMARK_MASK,
   type FallbackStats,
-  freeOnePage,
   reserveHighatomicPageblock,
-  rmqueueBuddy,
 } from "./buddy.js";
 import { COST } from "./costs.js";
 import { PolicyRuntime } from "../policy.js";
 import { GFP_ALLOWED_ALL, type Gfp, type TaskScope, ZONE_DMA32, ZONE_NORMAL } from "./gfp.js";
 import type { Node } from "./node.js";
 import type { PageallocVariant } from "./variants.js";
-import { wmarkPages, zoneWatermarkFast } from "./watermarks.js";
-import { K_ANON, K_FILE, K_FREE, LRU_ANON, LRU_FILE, NIL, type Zone } from "./zone.js";
+import { freeThePage, rmqueue, setupZonePageset } from "./pcp.js";
+import { WMARK_HIGH, wmarkPages, zoneWatermarkFast } from "./watermarks.js";
+import {
+  K_ANON,
+  K_FILE,
+  K_FREE,
+  LRU_ANON,
+  LRU_FILE,
+  NIL,
+  ZONE_BELOW_HIGH,
+  type Zone,
+} from "./zone.js";
 
 /** Largest pid a process may have (the pid lives in 7 bits of the page tag). */
 export const MAX_PID = 127;
@@ -82,6 +91,8 @@ export class Mm {
     stolenByOthers: 0,
   };
   readonly fallbackStats: FallbackStats = { steals: 0, boosts: 0 };
+  /** The CPU the allocating task runs on (its per-CPU lists); golden ops name their own. */
+  cpu = 0;
 
   /** The policy hooks' context: the clock and the policy's own random stream. */
   readonly policy: PolicyRuntime;
@@ -100,6 +111,8 @@ export class Mm {
     this.policy = new PolicyRuntime(clock, () => rng.split("policy"));
     this.swapFree = swapPages;
     this.hangNs = hangNs;
+    // setup_per_cpu_pageset: the variant's pagesets for every populated zone.
+    for (const z of node.zones) if (z.present > 0) setupZonePageset(z, variant.pcpHighAutoTune);
     // build_zonerefs_node (v5.18+ e553f62f10d9): populated zones, so a ZONE_DMA with present
     // but no managed pages is still listed.
     this.zonelists = node.zones.map((_, top) =>
@@ -138,8 +151,10 @@ export class Mm {
   }
 
   /**
-   * get_page_from_freelist: the first zone that passes its watermark and has a block. On
-   * success the head is marked with `kind`/`tag`. Retries once without ALLOC_NOFRAGMENT.
+   * get_page_from_freelist: the first zone that passes its watermark and has a block (v6.8
+   * first tries the high mark and sets ZONE_BELOW_HIGH when it fails), taken by rmqueue on the
+   * task's CPU. On success the head is marked with `kind`/`tag`. Retries once without
+   * ALLOC_NOFRAGMENT.
    */
   getPageFromFreelist(
     order: number,
@@ -153,21 +168,33 @@ export class Mm {
     let flags = allocFlags;
     for (;;) {
       for (const z of this.zonelist(highestZoneidx)) {
-        if (!(flags & ALLOC_NO_WATERMARKS)) {
-          const mark = wmarkPages(z, flags);
-          if (!zoneWatermarkFast(z, order, mark, highestZoneidx, flags)) continue;
-        }
+        if (!this.zoneAllows(z, order, flags, highestZoneidx)) continue;
         const before = this.fallbackStats.steals;
-        const i = rmqueueBuddy(z, order, mt, flags, this.fallbackStats);
+        const i = rmqueue(z, order, flags, mt, this.cpu, this.fallbackStats);
         this.counters.steals += this.fallbackStats.steals - before;
         if (i === NIL) continue;
-        if (flags & ALLOC_HIGHATOMIC && order > 0) reserveHighatomicPageblock(z, i);
+        if (flags & ALLOC_HIGHATOMIC)
+          reserveHighatomicPageblock(z, i, this.variant.highatomicAlignedCap);
         this.claim(z, i, order, kind, tag);
         return { zone: z, index: i };
       }
       if (!(flags & ALLOC_NOFRAGMENT)) return undefined;
       flags &= ~ALLOC_NOFRAGMENT;
     }
+  }
+
+  /** get_page_from_freelist's watermark gate of one zone (ZONE_BELOW_HIGH detection on v6.8). */
+  zoneAllows(z: Zone, order: number, flags: number, highestZoneidx: number): boolean {
+    if (this.variant.pcpHighAutoTune && !(z.flags & ZONE_BELOW_HIGH)) {
+      const high = (z.wmark[WMARK_HIGH] as number) + z.boost;
+      if (zoneWatermarkFast(z, order, high, highestZoneidx, flags)) return true;
+      z.flags |= ZONE_BELOW_HIGH;
+    }
+    const mark = wmarkPages(z, flags & ALLOC_WMARK_MASK);
+    return (
+      zoneWatermarkFast(z, order, mark, highestZoneidx, flags) ||
+      (flags & ALLOC_NO_WATERMARKS) !== 0
+    );
   }
 
   /** Marks a block just taken off the free lists as owned. */
@@ -185,30 +212,9 @@ export class Mm {
   }
 
   /**
-   * Claims the m order-0 pages from local index i up as `claim` would one by one, for pages
-   * just split off one free block in ascending order: every page after the first was alone on
-   * its free list when taken, so its links read nil before the claim.
+   * Frees an owned block (__free_pages -> free_the_page on the task's CPU, so orders 0-3 and 9
+   * go to the per-CPU lists): unlinks it from its LRU first.
    */
-  claimRun(z: Zone, i: number, m: number, kind: number, tag: number): void {
-    const lru = kind === K_ANON ? LRU_ANON : kind === K_FILE ? LRU_FILE : -1;
-    if (lru < 0) {
-      this.claim(z, i, 0, kind, tag);
-      const w0 = ((kind << 28) | NIL) >>> 0;
-      const w1 = ((tag << 24) | NIL) >>> 0;
-      z.w0.fill(w0, i + 1, i + m);
-      z.w1.fill(w1, i + 1, i + m);
-      z.allocated[kind] = (z.allocated[kind] as number) + m - 1;
-      return;
-    }
-    z.lruAppendRun(i, m, lru, kind, tag);
-    z.allocated[kind] = (z.allocated[kind] as number) + m;
-    if (kind === K_ANON) {
-      const pid = tag & 0x7f;
-      this.rss[pid] = (this.rss[pid] as number) + m;
-    }
-  }
-
-  /** Frees an owned block back to the buddy (free_pages): unlinks it from its LRU first. */
   release(z: Zone, i: number): void {
     const kind = z.kind(i);
     const order = z.order(i);
@@ -222,7 +228,7 @@ export class Mm {
     z.allocated[kind] = (z.allocated[kind] as number) - (1 << order);
     z.setHead(i, 0, 0);
     z.setTag(i, 0);
-    freeOnePage(z, i, order, z.blockMigratetype(i));
+    freeThePage(z, i, order, this.cpu);
   }
 
   /** Whether local index i of z heads an allocated block of `kind` (not free, hole or reserved). */

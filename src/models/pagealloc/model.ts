@@ -13,6 +13,7 @@ import type { PageallocOp } from "./ops.js";
 import { advance, exitProcess, fill, pin, refault, release } from "./pressure.js";
 import type { AllocResult } from "./result.js";
 import { allocPages } from "./slowpath.js";
+import { applyKernelOp, bootInit, initExpect, kernelDump } from "./kernel-driver.js";
 import type { PageallocVariant } from "./variants.js";
 import { K_ANON, K_CALLER, K_FILE, K_FREE, LRU_ANON, LRU_FILE, type Zone } from "./zone.js";
 
@@ -44,6 +45,8 @@ export interface PageallocDump {
 
 export type PageallocResult =
   | { kind: "ok" }
+  /** A golden-trace op's result, in the trace's `expect` form (./kernel-driver.ts). */
+  | { kind: "kernel"; expect: unknown }
   | AllocResult
   | { kind: "count"; n: number }
   | { kind: "dump"; dump: PageallocDump };
@@ -66,6 +69,8 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
   /** The machine; the default one is booted on first use unless a boot op comes first. */
   private booted: Mm | undefined;
   private lastOutcome = 0;
+  /** Booted by an `init` op: dumps print the golden traces' form. */
+  private kernelDumps = false;
 
   constructor(
     readonly config: PageallocVariant,
@@ -98,10 +103,24 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
   apply(op: PageallocOp): PageallocResult {
     if (op.op === "boot") {
       this.booted = this.boot(op);
+      this.kernelDumps = false;
       return OK;
+    }
+    if (op.op === "init") {
+      this.booted = bootInit(op, this.config, this.context.clock, this.context.rng);
+      this.kernelDumps = true;
+      return { kind: "kernel", expect: initExpect(this.booted) };
     }
     const mm = this.state;
     switch (op.op) {
+      case "zone_alloc":
+      case "zone_free":
+      case "watermark_ok":
+      case "drain":
+      case "decay_pcp_high":
+      case "reserve_highatomic":
+      case "unreserve_highatomic":
+        return { kind: "kernel", expect: applyKernelOp(mm, op) };
       case "alloc": {
         const gfp = this.parseGfp(op.gfp);
         const result = allocPages(mm, {
@@ -141,6 +160,7 @@ export class PageallocModel implements Model<PageallocOp, PageallocResult> {
       case "advance":
         return { kind: "count", n: advance(mm, op.ms) };
       case "dump":
+        if (this.kernelDumps) return { kind: "kernel", expect: kernelDump(mm) };
         return { kind: "dump", dump: this.dump() };
     }
   }

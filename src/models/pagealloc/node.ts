@@ -1,12 +1,15 @@
 /**
- * One NUMA node booted from a Layout (mm/mm_init.c and mm/memblock.c, v6.6): zones spanning the
- * present RAM, every pageblock MIGRATE_MOVABLE (memmap_init_range), CMA ranges MIGRATE_CMA
- * (init_cma_reserved_pageblock), reserved pages kept out, the rest freed in the largest aligned
- * chunks (memblock_free_pages -> __free_pages_core), then min_free_kbytes, watermarks and
- * lowmem_reserve (init_per_zone_wmark_min). Also the page-state view and accounting used by the
- * CMA model and by check().
+ * One NUMA node booted from a Layout (mm/mm_init.c and mm/memblock.c, v6.6 and v6.8): zones
+ * spanning the present RAM, every pageblock MIGRATE_MOVABLE (memmap_init_range), reserved pages
+ * kept out, the rest but the CMA ranges freed in the largest aligned chunks to the free lists'
+ * tails (__free_pages_memory -> memblock_free_pages -> __free_pages_core, FPI_TO_TAIL), then each
+ * CMA pageblock activated (init_cma_reserved_pageblock: MIGRATE_CMA, __free_pages(page, 9)
+ * through the boot pageset, which hands it straight to the buddy), then min_free_kbytes,
+ * watermarks and lowmem_reserve (init_per_zone_wmark_min). The per-CPU pagesets of a variant are
+ * set up by Mm (setup_zone_pageset, ./pcp.ts). Also the page-state view and accounting used by
+ * the CMA model and by check().
  */
-import { freeOnePage } from "./buddy.js";
+import { freePagesOk, freeThePage } from "./pcp.js";
 import {
   MAX_NR_ZONES,
   MIGRATE_CMA,
@@ -15,15 +18,31 @@ import {
   ZONE_NAMES,
   ZONE_NORMAL,
 } from "./gfp.js";
-import { type Layout, MAX_ORDER, PAGEBLOCK_ORDER, type PfnRange, zoneSpan } from "./layout.js";
+import {
+  type Layout,
+  MAX_ORDER,
+  PAGEBLOCK_NR_PAGES,
+  PAGEBLOCK_ORDER,
+  type PfnRange,
+  zoneSpan,
+} from "./layout.js";
 import { findTopByte, topByteTable } from "../../sim/word-scan.js";
-import { minFreeKbytes, setupLowmemReserve, setupPerZoneWmarks } from "./watermarks.js";
-import { K_FREE, K_HOLE, K_NONE, K_RESERVED, NIL, Zone } from "./zone.js";
+import {
+  minFreeKbytes,
+  setupLowmemReserve,
+  setupPerZoneWmarks,
+  totalreservePages,
+} from "./watermarks.js";
+import { K_FREE, K_HOLE, K_NONE, K_PCP, K_RESERVED, NIL, Zone } from "./zone.js";
+import { NR_PCP_LISTS, pindexToOrder } from "./pcp-state.js";
 
 /** A booted node: its zones (index = zone idx) and boot figures. */
 export class Node {
   readonly zones: Zone[] = [];
-  readonly minFreeKbytes: number;
+  /** min_free_kbytes (calculate_min_free_kbytes, or a value the user wrote). */
+  minFreeKbytes: number;
+  /** totalreserve_pages (calculate_totalreserve_pages). */
+  totalreservePages: number;
 
   /** Boots `layout`; with `from` (a node booted from the same layout), copies its state instead. */
   constructor(
@@ -33,6 +52,7 @@ export class Node {
     if (from !== undefined) {
       for (const z of from.zones) this.zones.push(z.clone());
       this.minFreeKbytes = from.minFreeKbytes;
+      this.totalreservePages = from.totalreservePages;
       return;
     }
     const usable = layout.ram.flatMap((r) => unreserved(r, layout.reserved));
@@ -50,20 +70,28 @@ export class Node {
       });
     for (const r of layout.reserved) this.markReserved(r.start, r.end);
     for (const z of this.zones) z.blockMt.fill(MIGRATE_MOVABLE);
-    for (const r of layout.cma) {
-      this.forEachZoneRange(r.start, r.end, (z, s, e) => {
-        z.blockMt.fill(MIGRATE_CMA, s >>> PAGEBLOCK_ORDER, e >>> PAGEBLOCK_ORDER);
-      });
-    }
+    // memblock_free_all: CMA areas are memblock-reserved until cma_init_reserved_areas.
+    const held = [...layout.reserved, ...layout.cma].sort((a, b) => a.start - b.start);
     for (const r of layout.ram)
-      for (const f of unreserved(r, layout.reserved))
+      for (const f of unreserved(r, held))
         this.forEachZoneRange(f.start, f.end, (z, s, e) => this.freeRange(z, s, e));
     for (const z of this.zones) z.managed = z.freePages;
+    for (const r of layout.cma) {
+      this.forEachZoneRange(r.start, r.end, (z, s, e) => {
+        for (let b = s; b < e; b += PAGEBLOCK_NR_PAGES) {
+          z.blockMt[b >>> PAGEBLOCK_ORDER] = MIGRATE_CMA;
+          freeThePage(z, b, PAGEBLOCK_ORDER, 0);
+          z.managed += PAGEBLOCK_NR_PAGES;
+          z.cmaPages += PAGEBLOCK_NR_PAGES;
+        }
+      });
+    }
     let lowmem = 0;
     for (const z of this.zones) if (z.idx <= ZONE_NORMAL) lowmem += z.managed;
     this.minFreeKbytes = minFreeKbytes(lowmem);
     setupPerZoneWmarks(this.zones, this.minFreeKbytes);
     setupLowmemReserve(this.zones);
+    this.totalreservePages = totalreservePages(this.zones);
   }
 
   /**
@@ -132,13 +160,16 @@ export class Node {
     });
   }
 
-  /** memblock_free_pages over unreserved [s, e): the largest naturally aligned chunks. */
+  /**
+   * __free_pages_memory over unreserved [s, e): the largest naturally aligned chunks, each to
+   * the tail of its free list (__free_pages_core -> __free_pages_ok(FPI_TO_TAIL)).
+   */
   private freeRange(z: Zone, s: number, e: number): void {
     let i = s;
     while (i < e) {
       let order = Math.min(MAX_ORDER, i === 0 ? MAX_ORDER : ctz(i));
       while (i + (1 << order) > e) order--;
-      freeOnePage(z, i, order, z.blockMigratetype(i));
+      freePagesOk(z, i, order, true);
       i += 1 << order;
     }
   }
@@ -160,6 +191,19 @@ export class Node {
       const listed = checkLists(z, problems);
       if (listed !== z.freePages)
         problems.push(`${z.name}: free lists hold ${listed} pages, ${z.freePages} counted`);
+      z.pcp.forEach((p, cpu) => {
+        let held = 0;
+        for (let pindex = 0; pindex < NR_PCP_LISTS; pindex++)
+          for (let i = p.head[pindex] as number; i !== NIL; i = z.next(i)) {
+            if (z.kind(i) !== K_PCP)
+              problems.push(
+                `${z.name}: cpu ${cpu} list ${pindex} holds ${z.base + i}, not a pcp page`,
+              );
+            held += 1 << pindexToOrder(pindex);
+          }
+        if (held !== p.count)
+          problems.push(`${z.name}: cpu ${cpu} lists hold ${held} pages, ${p.count} counted`);
+      });
     }
     return problems;
   }

@@ -12,6 +12,13 @@ import {
   type TraceRecord,
 } from "../../sim/jsonl.js";
 import { gfpZone, parseGfp } from "./gfp.js";
+import {
+  decodeKernelOp,
+  encodeKernelOp,
+  isKernelRecord,
+  KERNEL_OP_NAMES,
+  type KernelOp,
+} from "./kernel-ops.js";
 import { LAYOUT_NAMES, type LayoutName, MAX_ORDER } from "./layout.js";
 import { MAX_PID } from "./mm.js";
 
@@ -111,9 +118,11 @@ export type PageallocOp =
   | SuspendOp
   | StealersOp
   | AdvanceOp
-  | DumpOp;
+  | DumpOp
+  | KernelOp;
 
 export const PAGEALLOC_OP_NAMES = [
+  ...KERNEL_OP_NAMES,
   "boot",
   "alloc",
   "free",
@@ -145,7 +154,8 @@ export function readGfp(record: TraceRecord): string {
 
 /** Decodes one trace line; throws TraceError naming file and line on bad input. */
 export function decodePageallocOp(record: TraceRecord): PageallocOp {
-  const op = readString(record, "op", PAGEALLOC_OP_NAMES) as PageallocOp["op"];
+  const op = readString(record, "op", PAGEALLOC_OP_NAMES) as (typeof PAGEALLOC_OP_NAMES)[number];
+  if (isKernelRecord(record)) return decodeKernelOp(record);
   switch (op) {
     case "boot":
       return {
@@ -207,10 +217,24 @@ export function decodePageallocOp(record: TraceRecord): PageallocOp {
       return { op, ms: readInt(record, "ms", 0, 1e9) };
     case "dump":
       return { op };
+    default:
+      return decodeKernelOp(record);
   }
 }
 
 /** The flat JSONL object for an op (no expectation fields). */
 export function encodePageallocOp(op: PageallocOp): Record<string, unknown> {
-  return { ...op };
+  switch (op.op) {
+    case "init":
+    case "zone_alloc":
+    case "zone_free":
+    case "watermark_ok":
+    case "drain":
+    case "decay_pcp_high":
+    case "reserve_highatomic":
+    case "unreserve_highatomic":
+      return encodeKernelOp(op);
+    default:
+      return { ...op };
+  }
 }

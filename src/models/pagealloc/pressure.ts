@@ -10,6 +10,7 @@ import * as G from "./gfp.js";
 import type { Mm } from "./mm.js";
 import { killProcess } from "./oom.js";
 import type { PressureKind } from "./ops.js";
+import { decayPcpHigh } from "./pcp.js";
 import { kswapdBalance } from "./reclaim.js";
 import { allocPages } from "./slowpath.js";
 import { WMARK_LOW } from "./watermarks.js";
@@ -104,11 +105,23 @@ export function exitProcess(mm: Mm, pid: number): number {
   return killProcess(mm, pid);
 }
 
+/** Runs of vmstat_update per CPU are at most this many per advance (pcp->high has decayed by then). */
+const MAX_DECAY_ROUNDS = 64;
+
 /**
- * Time passes: kswapd (freezable, so idle while suspended) reclaims zones below their low
+ * Time passes: on v6.8 vmstat_update (once a second per CPU) decays every pcp->high
+ * (decay_pcp_high); kswapd (freezable, so idle while suspended) reclaims zones below their low
  * watermark, or boosted, up to high. Returns the pages it reclaimed.
  */
 export function advance(mm: Mm, ms: number): number {
+  if (mm.variant.pcpHighAutoTune) {
+    // One round per virtual-second boundary the advance crosses.
+    const now = mm.clock.now;
+    const crossed = Math.floor((now + ms * 1_000_000) / 1e9) - Math.floor(now / 1e9);
+    const rounds = Math.min(crossed, MAX_DECAY_ROUNDS);
+    for (let r = 0; r < rounds; r++)
+      for (const z of mm.node.zones) if (z.present > 0) for (const p of z.pcp) decayPcpHigh(z, p);
+  }
   mm.clock.advance(ms * 1_000_000);
   if (G.pmSuspendedStorage(mm.gfpAllowed)) return 0;
   const needy = mm.node.zones.some(

@@ -28,6 +28,7 @@ import * as G from "./gfp.js";
 import { MAX_ORDER } from "./layout.js";
 import type { Block, Mm } from "./mm.js";
 import { allocPagesMayOom } from "./oom.js";
+import { drainAllPages } from "./pcp.js";
 import { tryToFreePages } from "./reclaim.js";
 import { type AllocRequest, type AllocResult, AllocTrace, type RetryExit } from "./result.js";
 import type * as PolicyArgs from "./policy.js";
@@ -157,7 +158,9 @@ function slowpath(mm: Mm, t: AllocTrace, gfp: G.Gfp, order: number): AllocResult
       if (progress > 0) {
         block = t.freelist(order, allocFlags);
         if (block === undefined) {
+          // __alloc_pages_direct_reclaim: pcp lists may hold the pages; drain_all_pages(NULL).
           for (const z of mm.zonelist(t.highest)) if (unreserveHighatomic(z, mt, false)) break;
+          drainAllPages(mm.node.zones);
           block = t.freelist(order, allocFlags);
         }
         if (block !== undefined) return t.ok(block);

@@ -27,7 +27,7 @@ import { MIGRATE_MOVABLE, ZONE_MOVABLE } from "./gfp.js";
 import { MAX_PID, type Mm, type MmCounters } from "./mm.js";
 import type { AllocCounters, AllocResult, AllocTrace } from "./result.js";
 import { WMARK_MIN } from "./watermarks.js";
-import { K_FILE } from "./zone.js";
+import { K_FILE, type Zone } from "./zone.js";
 
 /** The stealers' page-cache faults: get_page_from_freelist at MIN, CMA allowed. */
 const STEAL = [WMARK_MIN | ALLOC_CMA] as const;
@@ -68,6 +68,8 @@ export interface PageState {
     freeHead: Uint32Array;
     freeTail: Uint32Array;
     lru: number[];
+    /** Per-CPU list ends and counters, zone flags (pcpState). */
+    pcp: number[];
   }[];
   rss: Float64Array;
   alive: Uint8Array;
@@ -83,10 +85,21 @@ export function snapshot(mm: Mm): PageState {
       freeHead: z.freeHead.slice(),
       freeTail: z.freeTail.slice(),
       lru: [...z.lruHead, ...z.lruTail],
+      pcp: pcpState(z),
     })),
     rss: mm.rss.slice(),
     alive: mm.alive.slice(),
   };
+}
+
+/** A zone's per-CPU list ends and counters and its flags, as numbers. */
+function pcpState(z: Zone): number[] {
+  const out = [z.flags];
+  for (const p of z.pcp) {
+    out.push(p.count, p.high, p.highMin, p.highMax, p.batch, p.freeFactor, p.flags);
+    out.push(p.allocFactor, p.freeCount, ...p.head, ...p.tail);
+  }
+  return out;
 }
 
 /** Whether the page-level state is exactly `s`. */
@@ -97,6 +110,7 @@ export function sameState(s: PageState, mm: Mm): boolean {
     return (
       a !== undefined &&
       sameArray(a.lru, [...z.lruHead, ...z.lruTail]) &&
+      sameArray(a.pcp, pcpState(z)) &&
       sameArray(a.freeHead, z.freeHead) &&
       sameArray(a.freeTail, z.freeTail) &&
       sameArray(a.blockMt, z.blockMt) &&
@@ -300,7 +314,8 @@ export class StallDetector {
     for (const z of mm.node.zones) {
       if (z.present === 0) continue;
       parts.push(z.freePages, z.freeCma, z.lruCount[0] as number, z.lruCount[1] as number);
-      parts.push(z.boost, z.nrReservedHighatomic, ...deferralState(z));
+      parts.push(z.boost, z.nrReservedHighatomic, z.flags, ...deferralState(z));
+      for (const p of z.pcp) parts.push(p.count, p.high);
     }
     return parts.join(",");
   }

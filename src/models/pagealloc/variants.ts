@@ -30,6 +30,17 @@ export interface PageallocVariant extends VariantInfo {
   saturation: { loops: number; retries: number };
   /** The user's policy module, for a policy variant. */
   file?: string;
+  /**
+   * v6.8's per-CPU list sizing: pcp->high auto-tuned between high_min and high_max, refills by
+   * nr_pcp_alloc (alloc_factor), drains by free_count, decay_pcp_high; v6.6's single `high`
+   * and free_factor if false.
+   */
+  pcpHighAutoTune: boolean;
+  /**
+   * v6.8's reserve_highatomic_pageblock limit: nothing below 1% of the zone = one pageblock,
+   * else ALIGN(1%, pageblock); v6.6 allows 1% plus one pageblock if false.
+   */
+  highatomicAlignedCap: boolean;
 }
 
 /** The built-in hooks' saturation: one past MAX_RECLAIM_RETRIES and MAX_COMPACT_RETRIES. */
@@ -38,6 +49,9 @@ const BUILTIN_SATURATION = { loops: MAX_RECLAIM_RETRIES + 1, retries: MAX_COMPAC
 const USER_SATURATION = 64;
 
 const FILES = "mm/page_alloc.c, mm/vmscan.c, mm/compaction.c";
+/** The page_alloc.c blobs the buddy and per-CPU list code follows (see ./README.md). */
+const BLOB_66 = "page_alloc.c blob 85741403948f";
+const BLOB_68 = "page_alloc.c blob a663202045dc";
 
 /** All page allocator variants, oldest first. */
 export const PAGEALLOC_VARIANTS: readonly PageallocVariant[] = [
@@ -46,23 +60,28 @@ export const PAGEALLOC_VARIANTS: readonly PageallocVariant[] = [
     kernel: {
       file: FILES,
       version: "v6.6",
+      commits: [BLOB_66],
       differs:
-        "Mechanism A: a costly __GFP_RETRY_MAYFAIL request without __GFP_IO gets fake reclaim progress (compaction_ready) and SKIPPED compaction with a suitable zonelist, so should_compact_retry returns true forever.",
+        "Per-CPU lists with one pcp->high and free_factor; highatomic reserve up to 1% + 1 pageblock. Mechanism A: a costly __GFP_RETRY_MAYFAIL request without __GFP_IO gets fake reclaim progress (compaction_ready) and SKIPPED compaction with a suitable zonelist, so should_compact_retry returns true forever.",
     },
     hooks: V6_6_HOOKS,
     saturation: BUILTIN_SATURATION,
+    pcpHighAutoTune: false,
+    highatomicAlignedCap: false,
   },
   {
     name: "v6.8",
     kernel: {
       file: FILES,
       version: "v6.8",
-      commits: ["803de9000f33"],
+      commits: ["803de9000f33", BLOB_68],
       differs:
-        "Compaction needs __GFP_IO (gfp_compaction_allowed): a costly request that cannot compact goes to nopage after one reclaim round, and reclaim no longer bails out for compaction without IO.",
+        "Per-CPU lists auto-tuned (high_min/high_max, nr_pcp_alloc, free_count, decay_pcp_high); highatomic reserve ALIGN(1%, pageblock). Compaction needs __GFP_IO (gfp_compaction_allowed): a costly request that cannot compact goes to nopage after one reclaim round, and reclaim no longer bails out for compaction without IO.",
     },
     hooks: V6_8_HOOKS,
     saturation: BUILTIN_SATURATION,
+    pcpHighAutoTune: true,
+    highatomicAlignedCap: true,
   },
 ];
 
@@ -102,5 +121,7 @@ function userPageallocVariant(name: string): PageallocVariant | undefined {
           : BUILTIN_SATURATION.retries,
     },
     file: user.file,
+    pcpHighAutoTune: base.pcpHighAutoTune,
+    highatomicAlignedCap: base.highatomicAlignedCap,
   };
 }

@@ -30,6 +30,7 @@ export type WatermarkZone = Pick<
 export const WMARK_MIN = 0;
 export const WMARK_LOW = 1;
 export const WMARK_HIGH = 2;
+export const WMARK_PROMO = 3;
 /** sysctl_lowmem_reserve_ratio for DMA, DMA32, NORMAL, MOVABLE. */
 export const LOWMEM_RESERVE_RATIO = [256, 256, 32, 0] as const;
 const WATERMARK_SCALE_FACTOR = 10;
@@ -63,8 +64,25 @@ export function setupPerZoneWmarks(zones: readonly Zone[], minFreeKb: number): v
     z.wmark[WMARK_MIN] = min;
     z.wmark[WMARK_LOW] = min + gap;
     z.wmark[WMARK_HIGH] = min + 2 * gap;
+    z.wmark[WMARK_PROMO] = min + 3 * gap;
     z.boost = 0;
   }
+}
+
+/**
+ * calculate_totalreserve_pages: per zone the largest lowmem_reserve at or above it plus the
+ * (boosted) high watermark, capped by its managed pages.
+ */
+export function totalreservePages(zones: readonly Zone[]): number {
+  let total = 0;
+  for (const z of zones) {
+    let max = 0;
+    for (let j = z.idx; j < z.lowmemReserve.length; j++)
+      max = Math.max(max, z.lowmemReserve[j] as number);
+    max += (z.wmark[WMARK_HIGH] as number) + z.boost;
+    total += Math.min(max, z.managed);
+  }
+  return total;
 }
 
 /** setup_per_zone_lowmem_reserve: zone i holds back (managed of zones i+1..j) / ratio[i]. */
@@ -98,7 +116,7 @@ export function wmarkPages(z: WatermarkZone, allocFlags: number): number {
 function unusableFree(z: WatermarkZone, order: number, allocFlags: number): number {
   let unusable = (1 << order) - 1;
   if (!(allocFlags & ALLOC_RESERVES)) unusable += z.nrReservedHighatomic;
-  if (!(allocFlags & ALLOC_CMA)) unusable += z.freeCma;
+  if (!(allocFlags & ALLOC_CMA)) unusable += Math.max(z.freeCma, 0); // zone_page_state
   return unusable;
 }
 
@@ -141,7 +159,7 @@ export function zoneWatermarkOk(
   highestZoneidx: number,
   allocFlags: number,
 ): boolean {
-  return zoneWatermarkOkFree(z, order, mark, highestZoneidx, allocFlags, z.freePages);
+  return zoneWatermarkOkFree(z, order, mark, highestZoneidx, allocFlags, Math.max(z.freePages, 0));
 }
 
 /**
@@ -154,7 +172,7 @@ export function zoneWatermarkFast(
   mark: number,
   highestZoneidx: number,
   allocFlags: number,
-  free = z.freePages,
+  free = Math.max(z.freePages, 0),
 ): boolean {
   if (order === 0) {
     const reserved = unusableFree(z, 0, allocFlags);

@@ -15,6 +15,7 @@
 import { MIGRATE_CMA, MIGRATE_TYPES } from "./gfp.js";
 import { NR_PAGE_ORDERS, PAGEBLOCK_ORDER } from "./layout.js";
 import { copyWords, recycleWords, takeWords } from "./page-words.js";
+import { NR_CPUS, PerCpuPages } from "./pcp-state.js";
 
 /** The nil link: zone spans are below 2^24 - 1 pages. */
 export const NIL = 0xffffff;
@@ -39,6 +40,8 @@ export const K_CMA = 6;
 export const K_RESERVED = 7;
 /** Not present (a hole in RAM, or outside the zone's span). */
 export const K_HOLE = 8;
+/** Head of a free block on a per-CPU list (not PageBuddy); tag = its pcp migratetype (page->index). */
+export const K_PCP = 9; // also in pcp-state.ts
 
 export const KIND_NAMES = [
   "none",
@@ -50,10 +53,17 @@ export const KIND_NAMES = [
   "cma",
   "reserved",
   "hole",
+  "pcp",
 ] as const;
 
 /** Tag bit of an anonymous page: held by a GUP pin, so migration fails on it. */
 export const PINNED = 0x80;
+/** Tag bit of a caller block whose pages are on the LRU (PageLRU: move_freepages counts them movable). */
+export const CALLER_LRU = 0x80;
+/** zone->flags bits (enum zone_flags). */
+export const ZONE_BOOSTED_WATERMARK = 1 << 1;
+export const ZONE_RECLAIM_ACTIVE = 1 << 2;
+export const ZONE_BELOW_HIGH = 1 << 3;
 /** LRU list ids. */
 export const LRU_ANON = 0;
 export const LRU_FILE = 1;
@@ -78,13 +88,29 @@ export class Zone {
   readonly freeCount: Int32Array;
   /** area->nr_free per order. */
   readonly nrFree: Int32Array;
-  /** NR_FREE_PAGES and NR_FREE_CMA_PAGES. */
+  /**
+   * NR_FREE_PAGES and NR_FREE_CMA_PAGES, raw (zone_page_state reads them clamped at 0): changed
+   * where the kernel calls __mod_zone_freepage_state / __mod_zone_page_state, by the migratetype
+   * it passes, not by free-list membership.
+   */
   freePages = 0;
   freeCma = 0;
   managed = 0;
   present = 0;
-  /** _watermark[MIN, LOW, HIGH] and watermark_boost. */
-  readonly wmark = [0, 0, 0];
+  /** zone->cma_pages. */
+  cmaPages = 0;
+  /** zone->flags (ZONE_BOOSTED_WATERMARK, ZONE_RECLAIM_ACTIVE, ZONE_BELOW_HIGH). */
+  flags = 0;
+  /** zone->nr_isolate_pageblock (has_isolate_pageblock). */
+  nrIsolatePageblock = 0;
+  /** per_cpu_pageset: one struct per_cpu_pages per CPU. */
+  readonly pcp: PerCpuPages[];
+  /** v6.8's pcp->high auto-tuning (high_min/high_max, nr_pcp_alloc, free_count); v6.6 if false. */
+  pcpAutoTune = false;
+  /** zone->pageset_high (v6.8: pageset_high_min), pageset_high_max (v6.8), pageset_batch. */
+  readonly pageset = [0, 0, 1];
+  /** _watermark[MIN, LOW, HIGH, PROMO] and watermark_boost. */
+  readonly wmark = [0, 0, 0, 0];
   boost = 0;
   /** lowmem_reserve[j]: pages held back from requests whose highest zone is j. */
   readonly lowmemReserve: number[];
@@ -124,9 +150,11 @@ export class Zone {
       this.freeTail = from.freeTail.slice();
       this.freeCount = from.freeCount.slice();
       this.nrFree = from.nrFree.slice();
+      this.pcp = from.pcp.map((p) => p.copy());
       this.copyCounters(from);
       return;
     }
+    this.pcp = Array.from({ length: NR_CPUS }, () => new PerCpuPages());
     this.w0 = takeWords(this.size, (K_HOLE << 28) >>> 0);
     this.w1 = takeWords(this.size, 0);
     this.blockMt = new Uint8Array(this.size >>> PAGEBLOCK_ORDER);
@@ -158,9 +186,14 @@ export class Zone {
     this.freeCma = from.freeCma;
     this.managed = from.managed;
     this.present = from.present;
+    this.cmaPages = from.cmaPages;
+    this.flags = from.flags;
+    this.nrIsolatePageblock = from.nrIsolatePageblock;
+    this.pcpAutoTune = from.pcpAutoTune;
+    this.pageset.splice(0, 3, ...from.pageset);
     this.boost = from.boost;
     this.nrReservedHighatomic = from.nrReservedHighatomic;
-    this.wmark.splice(0, 3, ...from.wmark);
+    this.wmark.splice(0, 4, ...from.wmark);
     this.lowmemReserve.splice(0, from.lowmemReserve.length, ...from.lowmemReserve);
     this.lruHead.splice(0, 2, ...from.lruHead);
     this.lruTail.splice(0, 2, ...from.lruTail);
@@ -210,29 +243,39 @@ export class Zone {
     return this.managed > 0;
   }
 
-  /** add_to_free_list / add_to_free_list_tail: makes i a free head of `order` on list `mt`. */
+  /**
+   * add_to_free_list / add_to_free_list_tail: makes i a free head of `order` on list `mt`, with
+   * NR_FREE_PAGES and NR_FREE_CMA_PAGES raised by list membership (for the model's own callers;
+   * the kernel's paths use {@link linkFree} and {@link modFreepageState}).
+   */
   addFree(i: number, order: number, mt: number, tail: boolean): void {
+    this.linkFree(i, order, mt, tail);
+    this.modFreepageState(1 << order, mt);
+  }
+
+  /** add_to_free_list(_tail) without vmstat: the list, area->nr_free and the pageblock index. */
+  linkFree(i: number, order: number, mt: number, tail: boolean): void {
     if (tail) this.linkFreeTail(i, order, mt);
     else this.linkFreeHead(i, order, mt);
     this.countFree(i, order, mt);
-    this.freePages += 1 << order;
-    if (mt === MIGRATE_CMA) this.freeCma += 1 << order;
+  }
+
+  /** __mod_zone_freepage_state(zone, n, mt). */
+  modFreepageState(n: number, mt: number): void {
+    this.freePages += n;
+    if (mt === MIGRATE_CMA) this.freeCma += n;
   }
 
   /**
-   * expand(): splits free block i (already off its list) of order `high` down to `low`, adding
-   * the upper halves, largest first, to the heads of the `mt` lists: addFree for each half,
-   * with NR_FREE_PAGES updated once.
+   * expand(): splits block i (already off its list) of order `high` down to `low`, adding the
+   * upper halves, largest first, to the heads of the `mt` lists (no vmstat change).
    */
-  splitFree(i: number, low: number, high: number, mt: number): void {
+  expand(i: number, low: number, high: number, mt: number): void {
     for (let o = high - 1; o >= low; o--) {
       const j = i + (1 << o);
       this.linkFreeHead(j, o, mt);
       this.countFree(j, o, mt);
     }
-    const pages = (1 << high) - (1 << low);
-    this.freePages += pages;
-    if (mt === MIGRATE_CMA) this.freeCma += pages;
   }
 
   // The free-list hot path writes each word once instead of setHead/setTag/link updates.
@@ -268,10 +311,10 @@ export class Zone {
   }
 
   /**
-   * delFree without the NR_FREE_PAGES update: free head i of `order` leaves its list, and the
-   * caller accounts the pages (a merge changes NR_FREE_PAGES once, by the freed block).
+   * del_page_from_free_list: free head i of `order` leaves its list (links kept, kind cleared);
+   * no vmstat change (the kernel's callers account the pages themselves).
    */
-  takeFree(i: number, order: number): void {
+  unlinkFree(i: number, order: number): void {
     const w0 = this.w0;
     const w1 = this.w1;
     const word0 = w0[i] as number;
@@ -286,25 +329,34 @@ export class Zone {
     else w1[n] = ((w1[n] as number) & ~LINK) | p;
     this.freeCount[list] = (this.freeCount[list] as number) - 1;
     this.nrFree[order] = (this.nrFree[order] as number) - 1;
-    if (mt === MIGRATE_CMA) this.freeCma -= 1 << order;
     const block = i >>> PAGEBLOCK_ORDER;
     this.blockFree[block] = (this.blockFree[block] as number) - (1 << order);
     w0[i] = n;
     w1[i] = p;
   }
 
-  /** del_page_from_free_list: unlinks free head i; its kind becomes K_NONE (links kept). */
+  /**
+   * Unlinks free head i (kind becomes K_NONE, links kept) and lowers NR_FREE_PAGES and
+   * NR_FREE_CMA_PAGES by list membership (the model's own callers).
+   */
   delFree(i: number): void {
     const order = this.order(i);
-    this.takeFree(i, order);
-    this.freePages -= 1 << order;
+    const mt = this.tag(i);
+    this.unlinkFree(i, order);
+    this.modFreepageState(-(1 << order), mt);
   }
 
-  /** move_to_free_list: list_move_tail onto list `mt` of the same order. */
-  moveFree(i: number, mt: number): void {
+  /**
+   * move_to_free_list: list_move_tail onto list `mt` of the same order. The kernel changes no
+   * counter; with `account` NR_FREE_CMA_PAGES follows list membership (pageblock isolation here).
+   */
+  moveFree(i: number, mt: number, account = false): void {
     const order = this.order(i);
-    this.delFree(i);
-    this.addFree(i, order, mt, true);
+    const from = this.tag(i);
+    this.unlinkFree(i, order);
+    this.linkFree(i, order, mt, true);
+    if (account && (from === MIGRATE_CMA) !== (mt === MIGRATE_CMA))
+      this.freeCma += mt === MIGRATE_CMA ? 1 << order : -(1 << order);
   }
 
   /** The first block on free_area[order].free_list[mt], or NIL. */
@@ -326,30 +378,6 @@ export class Zone {
     else this.setNext(tail, i);
     tails[lru] = i;
     this.lruCount[lru] = (this.lruCount[lru] as number) + 1;
-  }
-
-  /**
-   * Makes pages i..i+m-1 order-0 heads of `kind` with `tag` and appends them, in order, to LRU
-   * list `lru`: what setHead, setTag and lruAdd do page by page.
-   */
-  lruAppendRun(i: number, m: number, lru: number, kind: number, tag: number): void {
-    const w0 = this.w0;
-    const w1 = this.w1;
-    const hi = (kind << 28) >>> 0;
-    const tg = (tag << 24) >>> 0;
-    const tail = this.lruTail[lru] as number;
-    if (tail === LINK) this.lruHead[lru] = i;
-    else this.setNext(tail, i);
-    // Each page links to its neighbours; the run's ends link to the old tail and to nil.
-    const last = i + m - 1;
-    for (let p = i; p <= last; p++) {
-      w0[p] = (hi | (p + 1)) >>> 0;
-      w1[p] = (tg | (p - 1)) >>> 0;
-    }
-    w0[last] = (hi | LINK) >>> 0;
-    w1[i] = (tg | tail) >>> 0;
-    this.lruTail[lru] = last;
-    this.lruCount[lru] = (this.lruCount[lru] as number) + m;
   }
 
   /** Removes head i from LRU list `lru`. */
