@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { toSvg } from "../../src/report/charts.js";
+import { CHART_CONFIG } from "../../src/report/page.js";
 import type { DeepBug } from "../deep/bug.js";
 import type { TtbRow, TtbSummary } from "./summary.js";
 
@@ -81,6 +82,7 @@ export function renderSurvivalChart(summary: TtbSummary): Promise<string> {
       },
     },
     resolve: { scale: { x: "independent" } },
+    config: CHART_CONFIG,
   };
   return toSvg(spec);
 }

@@ -1,6 +1,7 @@
 /** The time-to-bug report: Markdown tables and a Vega-Lite chart rendered to SVG. */
 import type { TopLevelSpec } from "vega-lite";
 import { toSvg } from "../../src/report/charts.js";
+import { CHART_CONFIG, escapeHtml, htmlPage } from "../../src/report/page.js";
 import type { DeepBug } from "../deep/bug.js";
 import { renderDeepSection } from "./render-deep.js";
 import type { TrialRecord, TtbSummary } from "./summary.js";
@@ -80,6 +81,27 @@ export function renderTtbChart(records: readonly TrialRecord[]): Promise<string>
         color: { field: "found", type: "nominal", title: null },
       },
     },
+    config: CHART_CONFIG,
   };
   return toSvg(spec);
+}
+
+/**
+ * OUT/index.html: the time-to-bug report in the look of the other dmafuzz pages, its charts
+ * inline and its tables as ttb.md has them.
+ */
+export function renderTtbHtml(
+  markdown: string,
+  charts: readonly { title: string; svg: string }[],
+): string {
+  const figures = charts.map(
+    (c) => `<figure><figcaption>${escapeHtml(c.title)}</figcaption>${c.svg}</figure>`,
+  );
+  const body = [
+    "<h1>dmafuzz time-to-bug</h1>",
+    '<p><a href="ttb.md">ttb.md</a> · <a href="ttb.json">ttb.json</a> (every trial)</p>',
+    ...figures,
+    `<pre>${escapeHtml(markdown)}</pre>`,
+  ];
+  return htmlPage("dmafuzz time-to-bug", body.join("\n"));
 }

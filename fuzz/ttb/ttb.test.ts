@@ -102,8 +102,12 @@ describe("dmafuzz ttb on the IOVA canary (built engine, worker threads)", () => 
     expect(summary.falsePositives).toEqual([
       { canary: "iova-max32-stale", variant: "v6.7", trials: 1, fired: 0 },
     ]);
-    for (const file of ["ttb.json", "ttb.md", "ttb.svg"])
+    for (const file of ["ttb.json", "ttb.md", "ttb.svg", "index.html"])
       expect(existsSync(join(out, file))).toBe(true);
+    // The page has the look of the other reports: their style sheet and the chart inline.
+    const html = readFileSync(join(out, "index.html"), "utf8");
+    expect(html).toContain("<figcaption>seconds to find per engine</figcaption><svg");
+    expect(html).toContain("| iova-max32-stale | v5.17 | full | 2/2 |");
     expect(readFileSync(join(out, "ttb.md"), "utf8")).toContain(
       "| iova-max32-stale | v5.17 | full | 2/2 |",
     );

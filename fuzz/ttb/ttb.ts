@@ -11,7 +11,7 @@ import { runWorkerPool } from "../../src/parallel/pool.js";
 import { thisPackage } from "../../src/paths.js";
 import { writeFileAtomic } from "../../src/sim/atomic-write.js";
 import { renderSurvivalChart } from "./render-deep.js";
-import { renderTtbChart, renderTtbMarkdown } from "./render.js";
+import { renderTtbChart, renderTtbHtml, renderTtbMarkdown } from "./render.js";
 import { summarizeTtb, type TrialRecord, type TtbSummary } from "./summary.js";
 import type { TrialJob, TtbEngine } from "./trial.js";
 
@@ -108,20 +108,25 @@ export async function runTtb(
     join(options.out, "ttb.json"),
     `${JSON.stringify({ environment, options: { ...options, canaries: options.canaries.map((c) => c.id), deep: options.deep?.map((b) => b.id), onTrial: undefined, signal: undefined }, summary, records }, null, 2)}\n`,
   );
-  writeFileAtomic(
-    join(options.out, "ttb.md"),
-    renderTtbMarkdown(summary, {
-      budgetS: options.budgetMs / 1000,
-      fpBudgetS: (options.fpBudgetMs ?? options.budgetMs) / 1000,
-      trials: options.trials,
-      environment,
-      deep: options.deep,
-    }),
-  );
-  if (records.some((r) => r.purpose === "ttb"))
-    writeFileAtomic(join(options.out, "ttb.svg"), await renderTtbChart(records));
-  if (records.some((r) => r.set === "deep"))
-    writeFileAtomic(join(options.out, "ttb-survival.svg"), await renderSurvivalChart(summary));
+  const markdown = renderTtbMarkdown(summary, {
+    budgetS: options.budgetMs / 1000,
+    fpBudgetS: (options.fpBudgetMs ?? options.budgetMs) / 1000,
+    trials: options.trials,
+    environment,
+    deep: options.deep,
+  });
+  writeFileAtomic(join(options.out, "ttb.md"), markdown);
+  const charts: { title: string; svg: string }[] = [];
+  if (records.some((r) => r.purpose === "ttb")) {
+    charts.push({ title: "seconds to find per engine", svg: await renderTtbChart(records) });
+    writeFileAtomic(join(options.out, "ttb.svg"), charts[0]?.svg ?? "");
+  }
+  if (records.some((r) => r.set === "deep")) {
+    const svg = await renderSurvivalChart(summary);
+    charts.push({ title: "share of trials without the bug over time", svg });
+    writeFileAtomic(join(options.out, "ttb-survival.svg"), svg);
+  }
+  writeFileAtomic(join(options.out, "index.html"), renderTtbHtml(markdown, charts));
   return { summary, records };
 }
 
