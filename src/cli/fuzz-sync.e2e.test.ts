@@ -66,6 +66,9 @@ describe("dmafuzz fuzz --sync-dir (four processes)", () => {
       () => ids.every((id) => (stats(join(root, id))?.sync?.importedInputs ?? 0) > 0),
       90_000,
     );
+    // Two more intervals, so that what the peers had published by then is at least one interval
+    // older than each campaign's last sync (on a fast machine the first imports come at once).
+    await new Promise((resolve) => setTimeout(resolve, 2.5 * intervalS * 1000));
     for (const run of started) run.child.kill("SIGINT");
     const runs = await Promise.all(started.map((run) => run.exited));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);

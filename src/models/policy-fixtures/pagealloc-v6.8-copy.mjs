@@ -1,10 +1,11 @@
-// The built-in v6.8 hooks (src/models/pagealloc/policy.ts) copied into a file on top of v6.6:
+// The built-in v6.8 hooks (src/models/pagealloc/policy.ts) copied into a file on top of v6.8 (whose
+// per-CPU lists differ from v6.6's, so the base must be v6.8 for the results to be equal):
 // the same decisions through the user-policy path (the guard), for equivalence and overhead.
 const COSTLY = 3;
 export default {
   name: "v6.8-copy",
   model: "pagealloc",
-  base: "v6.6",
+  base: "v6.8",
   saturation: 17,
   hooks: {
     gfp_compaction_allowed: (a, ctx) => (a.gfp & ctx.gfp("__GFP_IO")) !== 0,
