@@ -137,17 +137,7 @@ const V4_4: BitTable = [
 const V4_10: BitTable = [...V4_4.filter(([m]) => m !== 0x2000000), [0x1000000, "kswapd"]];
 /** v4.18-v4.20: COLD and NOTRACK gone: DIRECT 0x200000, KSWAPD 0x400000, ATOMIC 0x80000 stays. */
 const V4_18: BitTable = [
-  ...ZONE_BITS,
-  [0x20, "high"],
-  [0x40, "io"],
-  [0x80, "fs"],
-  [0x400, "retryMayfail"],
-  [0x800, "nofail"],
-  [0x1000, "noretry"],
-  [0x2000, "memalloc"],
-  [0x10000, "nomemalloc"],
-  [0x40000, "thisnode"],
-  [0x80000, "atomic"],
+  ...V4_4.filter(([, name]) => name !== "directReclaim" && name !== "kswapd"),
   [0x200000, "directReclaim"],
   [0x400000, "kswapd"],
 ];
